@@ -1,0 +1,57 @@
+import ArgumentParser
+import FlotillaCore
+import Foundation
+import UserService
+
+/// `flotilla serve <service>`: runs one service in the foreground until SIGTERM or Ctrl-C.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one service in the foreground.",
+        discussion: """
+            The service listens on --port (or PORT), keeps its data in an SQLite file in --data-dir (or
+            DATA_DIR), or in PostgreSQL when DATABASE_URL=postgres://user:pass@host:5432/db is set.
+            It serves /health/live, /health/ready, /metrics and /openapi.yaml besides its API, and on
+            SIGTERM or Ctrl-C it stops accepting, finishes in-flight requests and exits 0.
+
+            Environment: SERVICE_NAME, HOST, PORT, DATA_DIR, DATABASE_URL, LOG_LEVEL (trace…critical),
+            LOG_FORMAT (json|text), OTEL_EXPORTER_OTLP_ENDPOINT, MAX_BODY_SIZE, SHUTDOWN_GRACE_PERIOD;
+            for user-service also JWT_PRIVATE_KEY, BCRYPT_COST, ACCESS_TOKEN_TTL.
+            """
+    )
+
+    @Argument(help: "The service to run: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var service: ServiceName
+
+    @Option(help: "The port to listen on (default: the service's own, 9001 for user-service; 0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "The address to bind (default 127.0.0.1; use 0.0.0.0 in a container).")
+    var host: String?
+
+    @Option(name: .customLong("data-dir"), help: "The folder for the service's SQLite file (default .flotilla/data).")
+    var dataDirectory: String?
+
+    func run() async throws {
+        var flags: [ServiceConfiguration.Key: String] = [:]
+        if let port { flags[.port] = String(port) }
+        if let host { flags[.host] = host }
+        if let dataDirectory { flags[.dataDirectory] = dataDirectory }
+        switch service {
+        case .userService:
+            let (configuration, options): (ServiceConfiguration, UserServiceOptions)
+            do {
+                configuration = try ServiceConfiguration.load(defaults: UserServiceApp.defaults, flags: flags)
+                options = try UserServiceOptions.load()
+            } catch {
+                FileHandle.standardError.write(Data("flotilla: \(error)\n".utf8))
+                throw ExitCode(78)  // EX_CONFIG
+            }
+            try await UserServiceApp(configuration: configuration, options: options).run()
+        }
+    }
+}
+
+/// The services `flotilla serve` can run.
+enum ServiceName: String, CaseIterable, ExpressibleByArgument {
+    case userService = "user-service"
+}
