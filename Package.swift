@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SystemTests",
-            dependencies: ["FlotillaTesting"],
+            dependencies: ["FlotillaTesting", "flotilla"],
             swiftSettings: swiftSettings
         ),
     ],

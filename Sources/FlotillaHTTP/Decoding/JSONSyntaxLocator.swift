@@ -13,6 +13,13 @@ public struct JSONSyntaxLocator {
         /// What was expected there.
         public var reason: String
 
+        /// Creates a failure description.
+        public init(line: Int, column: Int, reason: String) {
+            self.line = line
+            self.column = column
+            self.reason = reason
+        }
+
         public var description: String { "\(reason) at line \(line), column \(column)" }
     }
 

@@ -11,9 +11,9 @@ public enum ProblemMapping {
     public static func problem(for error: any Error, method: HTTPRequest.Method, path: String) -> (ProblemDetails, isFault: Bool) {
         switch error {
         case let problem as ProblemDetails:
-            return (problem, problem.status >= 500)
+            return (problem, problem.status == 500)
         case let error as HTTPErrorWithProblem:
-            return (error.problem, error.problem.status >= 500)
+            return (error.problem, error.problem.status == 500)
         case let error as HTTPError:
             return (problem(forStatus: error.status, message: error.body, method: method, path: path), error.status.code >= 500)
         case let error as DecodingError:

@@ -5,7 +5,13 @@ import NIOPosix
 import SQLKit
 import SQLiteKit
 
-/// SQLite in WAL mode: readers never wait for the writer; writers take turns (the busy handler retries).
+/// SQLite in WAL mode behind one connection.
+///
+/// One connection, on one event loop, serialises every statement in the process. That is what
+/// SQLite does with writes anyway, and it avoids a real deadlock: sqlite-nio's busy handler retries
+/// forever on the shared NIO thread pool, so two connections waiting for a writer could occupy
+/// every pool thread while the writer waits for one. Other processes (a CLI, a backup) still get
+/// WAL's concurrent readers. Inside ``Store/transaction(_:)`` use the database it passes in.
 struct SQLiteStoreBackend: StoreBackend {
     let connections: PooledConnections<WALConnectionSource>
 
@@ -13,9 +19,9 @@ struct SQLiteStoreBackend: StoreBackend {
         let source = WALConnectionSource(inner: SQLiteConnectionSource(configuration: .init(storage: .file(path: path))))
         let pool = EventLoopGroupConnectionPool(
             source: source,
-            maxConnectionsPerEventLoop: 2,
+            maxConnectionsPerEventLoop: 1,
             logger: logger,
-            on: MultiThreadedEventLoopGroup.singleton
+            on: MultiThreadedEventLoopGroup.singleton.next()
         )
         connections = PooledConnections(pool: pool, logger: logger, dialect: SQLiteDialect()) { $0.sql() }
     }
