@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FlotillaStore", targets: ["FlotillaStore"]),
         .library(name: "FlotillaTesting", targets: ["FlotillaTesting"]),
         .library(name: "UserService", targets: ["UserService"]),
+        .library(name: "FlotillaRegistry", targets: ["FlotillaRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -85,6 +87,7 @@ let package = Package(
             name: "flotilla",
             dependencies: [
                 "FlotillaCore", "FlotillaHTTP", "UserService",
+                "FlotillaRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -121,6 +124,26 @@ let package = Package(
                 "UserService", "FlotillaTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlotillaRegistry",
+            dependencies: [
+                "FlotillaCore", "FlotillaHTTP", "FlotillaStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlotillaRegistryTests",
+            dependencies: [
+                "FlotillaRegistry", "FlotillaTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
