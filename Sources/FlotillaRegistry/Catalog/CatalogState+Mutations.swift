@@ -42,6 +42,7 @@ extension CatalogState {
                 deregisterCriticalServiceAfter: definition.deregisterCriticalServiceAfter, state: state,
                 initialStatus: definition.status, createIndex: checks[definition.id]?.createIndex ?? index, modifyIndex: index
             )
+            noteDeadline(of: checks[definition.id]!)
             if !kept.contains(definition.id) { kept.append(definition.id) }
             changes.checks.insert(definition.id)
         }
@@ -98,6 +99,7 @@ extension CatalogState {
     /// Stores `check`; when `changed`, under a new index.
     mutating func apply(_ check: HealthCheck, changed: Bool) -> Changes {
         var check = check
+        noteDeadline(of: check)
         guard changed else {
             checks[check.id] = check
             return Changes()

@@ -14,7 +14,9 @@ extension CatalogState {
     /// Expires TTL checks, removes instances critical for too long, and hands out the interval checks due at `now`.
     public mutating func sweep(now: Date) -> Sweep {
         var sweep = Sweep()
+        if let nextSweepAt, now < nextSweepAt { return sweep }
         var doomed: Set<String> = []
+        nextSweepAt = .distantFuture
         for id in Array(checks.keys) {
             guard var check = checks[id] else { continue }
             if check.state.expire(kind: check.kind, now: now) {
@@ -29,6 +31,7 @@ extension CatalogState {
             if check.state.shouldDeregister(after: check.deregisterCriticalServiceAfter, now: now) {
                 doomed.insert(check.serviceID)
             }
+            noteDeadline(of: check)
         }
         for serviceID in doomed.sorted() {
             sweep.changes.merge(removeInstance(serviceID))
@@ -37,6 +40,21 @@ extension CatalogState {
         let removed = Set(sweep.changes.checks.filter { checks[$0] == nil })
         sweep.due.removeAll { removed.contains($0.id) }
         return sweep
+    }
+}
+
+extension CatalogState {
+    /// Brings the next sweep forward to the next time `check` needs the health checker.
+    mutating func noteDeadline(of check: HealthCheck) {
+        var deadlines: [Date] = []
+        if let next = check.state.nextRunAt { deadlines.append(next) }
+        if let expiry = check.state.ttlExpiresAt, check.state.status != .critical { deadlines.append(expiry) }
+        if let limit = check.deregisterCriticalServiceAfter, let since = check.state.criticalSince {
+            deadlines.append(since + limit.timeInterval)
+        }
+        guard let earliest = deadlines.min() else { return }
+        if let nextSweepAt, nextSweepAt <= earliest { return }
+        nextSweepAt = earliest
     }
 }
 

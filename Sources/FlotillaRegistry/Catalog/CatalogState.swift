@@ -1,3 +1,5 @@
+import Foundation
+
 /// The registry's whole state as a value: instances, checks and KV, with a Raft-like index that
 /// increases with every change.
 ///
@@ -23,6 +25,8 @@ public struct CatalogState: Sendable {
     public internal(set) var catalogIndex: UInt64 = 1
     /// The index of the last change to any key.
     public internal(set) var kvIndex: UInt64 = 1
+    /// No check needs the health checker before this time; `nil` means look now.
+    var nextSweepAt: Date?
 
     /// An empty registry.
     public init() {}
