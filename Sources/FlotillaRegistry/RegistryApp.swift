@@ -43,6 +43,7 @@ public final class RegistryApp {
         kit.addStartupTask("migrations") { try await store.migrate(RegistryMigrations.all) }
         kit.addStartupTask("load registry") { registry.replace(with: try await persistence.load()) }
         kit.addService(checks)
+        kit.addService(BlockingQueryReleaser(notifier: registry.notifier, readiness: kit.readiness))
 
         AgentRoutes(registry: registry, node: node).register(on: kit.routes)
         CatalogRoutes(registry: registry, node: node).register(on: kit.routes)

@@ -75,3 +75,18 @@ import Testing
         await notifier.wait(for: .kv, after: generation, timeout: .seconds(30))
     }
 }
+
+@Suite struct NotifierCloseTests {
+    @Test func closeAnswersHeldAndLaterWaitsAtOnce() async throws {
+        let notifier = ChangeNotifier()
+        let generation = notifier.generation(of: .catalog)
+        let held = Task { await notifier.wait(for: .catalog, after: generation, timeout: .seconds(60)) }
+        while notifier.waiterCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        let start = ContinuousClock.now
+        notifier.close()
+        await held.value
+        await notifier.wait(for: .catalog, after: generation, timeout: .seconds(60))
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(notifier.waiterCount == 0)
+    }
+}

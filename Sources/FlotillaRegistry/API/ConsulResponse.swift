@@ -14,6 +14,19 @@ enum ConsulResponse {
         return bytes(data, contentType: "application/json", index: index)
     }
 
+    /// `value` encoded as JSON.
+    static func encoded(_ value: some Encodable) -> ByteBuffer {
+        ByteBuffer(bytes: (try? JSONEncoder().encode(value)) ?? Data("null".utf8))
+    }
+
+    /// A 200 with an already encoded JSON body (no copy) and the blocking-query headers.
+    static func json(encoded body: ByteBuffer, index: UInt64?) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        addIndexHeaders(&headers, index: index)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+
     /// A response with `data` as its body.
     static func bytes(_ data: some Sequence<UInt8>, status: HTTPResponse.Status = .ok, contentType: String, index: UInt64? = nil) -> Response {
         var headers = HTTPFields()

@@ -5,6 +5,13 @@ import Hummingbird
 struct HealthRoutes {
     let registry: Registry
     let node: RegistryNode
+    let cache = ResponseCache()
+
+    /// What a read under the lock found: bytes already rendered at this index, or entries to render.
+    enum Answer: Sendable {
+        case cached(ByteBuffer)
+        case fresh([ConsulShapes.ServiceEntry])
+    }
 
     func register(on routes: RouteTable) {
         routes.get("/v1/health/service/{name}") { request, context in
@@ -14,12 +21,23 @@ struct HealthRoutes {
                 let tags = ConsulQuery.values("tag", in: request.uri.query)
                 let query = try BlockingQuery(request)
                 let node = node
-                let (index, entries) = await query.run(notifier: registry.notifier, topic: .service(name)) {
-                    registry.read { state in
-                        (state.index(forService: name), Self.entries(state, name: name, tags: tags, passingOnly: passingOnly, node: node))
+                let cache = cache
+                let key = "\(passingOnly ? "p" : "a")\u{0}\(tags.joined(separator: "\u{0}"))\u{0}\(name)"
+                let (index, answer) = await query.run(notifier: registry.notifier, topic: .service(name)) {
+                    registry.read { state -> (UInt64, Answer) in
+                        let index = state.index(forService: name)
+                        if let body = cache.body(for: key, at: index) { return (index, .cached(body)) }
+                        return (index, .fresh(Self.entries(state, name: name, tags: tags, passingOnly: passingOnly, node: node)))
                     }
                 }
-                return ConsulResponse.json(entries, index: index)
+                switch answer {
+                case .cached(let body):
+                    return ConsulResponse.json(encoded: body, index: index)
+                case .fresh(let entries):
+                    let body = ConsulResponse.encoded(entries)
+                    cache.store(body, for: key, at: index)
+                    return ConsulResponse.json(encoded: body, index: index)
+                }
             }
         }
         routes.get("/v1/health/checks/{name}") { request, context in

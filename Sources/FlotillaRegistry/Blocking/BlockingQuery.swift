@@ -51,7 +51,7 @@ public struct BlockingQuery: Sendable, Equatable {
             let generation = notifier.generation(of: topic)
             let (answerIndex, result) = read()
             let remaining = deadline - ContinuousClock.now
-            if index == 0 || answerIndex != index || remaining <= .zero || Task.isCancelled {
+            if index == 0 || answerIndex != index || remaining <= .zero || Task.isCancelled || notifier.isClosed {
                 return (max(answerIndex, 1), result)
             }
             await notifier.wait(for: topic, after: generation, timeout: remaining)

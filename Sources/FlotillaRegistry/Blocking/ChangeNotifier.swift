@@ -21,6 +21,7 @@ public final class ChangeNotifier: Sendable {
         var generations: [Topic: UInt64] = [:]
         var nextID: UInt64 = 0
         var waiters: [Topic: [UInt64: CheckedContinuation<Void, Never>]] = [:]
+        var closed = false
     }
 
     private let state = Mutex(State())
@@ -51,8 +52,23 @@ public final class ChangeNotifier: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
+    /// Answers every waiting reader now and every later one at once (at shutdown, so held
+    /// requests do not hold up the server's drain).
+    public func close() {
+        let woken = state.withLock { state in
+            state.closed = true
+            defer { state.waiters = [:] }
+            return state.waiters.values.flatMap(\.values)
+        }
+        for continuation in woken { continuation.resume() }
+    }
+
+    /// Whether ``close()`` was called.
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
     /// Waits until `topic` moves past `generation`, `timeout` passes, or the task is cancelled.
     public func wait(for topic: Topic, after generation: UInt64, timeout: Duration) async {
+        if isClosed { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForChange(topic, after: generation) }
             group.addTask { try? await Task.sleep(for: timeout) }
@@ -69,7 +85,7 @@ public final class ChangeNotifier: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let registered = state.withLock { state in
-                    guard (state.generations[topic] ?? 0) == generation, !Task.isCancelled else { return false }
+                    guard (state.generations[topic] ?? 0) == generation, !Task.isCancelled, !state.closed else { return false }
                     state.waiters[topic, default: [:]][id] = continuation
                     return true
                 }
