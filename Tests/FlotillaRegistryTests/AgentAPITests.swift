@@ -99,3 +99,13 @@ import Testing
         }
     }
 }
+
+@Suite struct PathDecodingTests {
+    @Test func percentEncodedIDsInPathsAreDecoded() async throws {
+        try await withRegistry { _, client in
+            try await register(client, #"{"Name": "web", "ID": "web 1", "Check": {"TTL": "10s"}}"#)
+            try await client.execute(uri: "/v1/agent/check/pass/service%3Aweb%201", method: .put) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/agent/service/deregister/web%201", method: .put) { #expect($0.status == .ok) }
+        }
+    }
+}

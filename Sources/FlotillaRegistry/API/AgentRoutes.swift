@@ -22,7 +22,7 @@ struct AgentRoutes {
         }
         routes.put("/v1/agent/service/deregister/{id}") { request, context in
             try await ConsulResponse.guarded {
-                let id = try context.parameters.require("id")
+                let id = try ConsulResponse.parameter("id", in: context)
                 try await registry.change { state throws(ConsulError) in ((), try state.deregister(serviceID: id)) }
                 return ConsulResponse.empty()
             }
@@ -30,7 +30,7 @@ struct AgentRoutes {
         for (verb, status) in [("pass", CheckStatus.passing), ("warn", .warning), ("fail", .critical)] {
             routes.put("/v1/agent/check/\(verb)/{id}") { request, context in
                 try await ConsulResponse.guarded {
-                    let id = try context.parameters.require("id")
+                    let id = try ConsulResponse.parameter("id", in: context)
                     let note = ConsulQuery.value("note", in: request.uri.query) ?? ""
                     let now = registry.now()
                     try await registry.change { state throws(ConsulError) in

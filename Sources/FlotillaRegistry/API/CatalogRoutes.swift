@@ -18,7 +18,7 @@ struct CatalogRoutes {
         }
         routes.get("/v1/catalog/service/{name}") { request, context in
             try await ConsulResponse.guarded {
-                let name = try context.parameters.require("name")
+                let name = try ConsulResponse.parameter("name", in: context)
                 let tags = ConsulQuery.values("tag", in: request.uri.query)
                 let query = try BlockingQuery(request)
                 let node = node

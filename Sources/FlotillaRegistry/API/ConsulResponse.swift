@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import FlotillaHTTP
 import Hummingbird
 
 /// Builds the registry's responses: JSON bodies and the `X-Consul-*` headers of blocking reads.
@@ -61,6 +62,12 @@ enum ConsulResponse {
         } catch let error as ConsulError {
             return error.response
         }
+    }
+
+    /// A path parameter, percent-decoded as Go decodes `URL.Path` (`service%3Aweb-1` is `service:web-1`).
+    static func parameter(_ name: String, in context: ServiceRequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
     }
 
     /// Reads a boolean query parameter; a bare `?name` is true, a bad spelling is a 400.

@@ -16,7 +16,7 @@ struct HealthRoutes {
     func register(on routes: RouteTable) {
         routes.get("/v1/health/service/{name}") { request, context in
             try await ConsulResponse.guarded {
-                let name = try context.parameters.require("name")
+                let name = try ConsulResponse.parameter("name", in: context)
                 let passingOnly = try ConsulResponse.flag("passing", in: request)
                 let tags = ConsulQuery.values("tag", in: request.uri.query)
                 let query = try BlockingQuery(request)
@@ -42,7 +42,7 @@ struct HealthRoutes {
         }
         routes.get("/v1/health/checks/{name}") { request, context in
             try await ConsulResponse.guarded {
-                let name = try context.parameters.require("name")
+                let name = try ConsulResponse.parameter("name", in: context)
                 let query = try BlockingQuery(request)
                 let node = node
                 let (index, checks) = await query.run(notifier: registry.notifier, topic: .service(name)) {
@@ -57,7 +57,7 @@ struct HealthRoutes {
         }
         routes.get("/v1/health/state/{state}") { request, context in
             try await ConsulResponse.guarded {
-                let text = try context.parameters.require("state")
+                let text = try ConsulResponse.parameter("state", in: context)
                 let status: CheckStatus?
                 switch text {
                 case "any": status = nil
