@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FlotillaTesting", targets: ["FlotillaTesting"]),
         .library(name: "UserService", targets: ["UserService"]),
         .library(name: "FlotillaRegistry", targets: ["FlotillaRegistry"]),
+        .library(name: "FlotillaDiscovery", targets: ["FlotillaDiscovery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -139,10 +140,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FlotillaDiscovery",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlotillaDiscoveryTests",
+            dependencies: ["FlotillaDiscovery", "FlotillaTesting", "flotilla"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FlotillaRegistryTests",
             dependencies: [
-                "FlotillaRegistry", "FlotillaTesting",
+                "FlotillaRegistry", "FlotillaTesting", "flotilla",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,28 @@
+/// One healthy instance of a service, as the registry lists it.
+public struct DiscoveredInstance: Sendable, Hashable {
+    /// The instance ID.
+    public var id: String
+    /// The service name.
+    public var service: String
+    /// Where to reach it: the instance's address, or its node's when it registered none.
+    public var host: String
+    /// Its port.
+    public var port: Int
+    /// Its tags.
+    public var tags: [String]
+    /// Its metadata.
+    public var meta: [String: String]
+
+    /// Creates an instance.
+    public init(id: String, service: String, host: String, port: Int, tags: [String] = [], meta: [String: String] = [:]) {
+        self.id = id
+        self.service = service
+        self.host = host
+        self.port = port
+        self.tags = tags
+        self.meta = meta
+    }
+
+    /// `http://host:port`.
+    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+}
