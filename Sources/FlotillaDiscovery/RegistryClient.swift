@@ -35,6 +35,14 @@ public struct RegistryClient: Sendable {
         self.timeout = timeout
     }
 
+    /// The registry URL from the environment: `REGISTRY_URL`, else `CONSUL_HTTP_ADDR`, else `nil`.
+    public static func url(fromEnvironment environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        for name in ["REGISTRY_URL", "CONSUL_HTTP_ADDR"] {
+            if let value = environment[name], !value.isEmpty { return value }
+        }
+        return nil
+    }
+
     /// Registers (or re-registers) an instance.
     public func register(_ registration: InstanceRegistration) async throws {
         _ = try await send(.PUT, "/v1/agent/service/register", body: try JSONEncoder().encode(registration))

@@ -20,6 +20,13 @@ import Testing
         #expect(check["DeregisterCriticalServiceAfter"] as? String == "60000ms")
     }
 
+    @Test func registryURLComesFromREGISTRY_URLThenCONSUL_HTTP_ADDR() {
+        #expect(RegistryClient.url(fromEnvironment: ["REGISTRY_URL": "http://r:8500", "CONSUL_HTTP_ADDR": "c:8500"]) == "http://r:8500")
+        #expect(RegistryClient.url(fromEnvironment: ["CONSUL_HTTP_ADDR": "c:8500"]) == "c:8500")
+        #expect(RegistryClient.url(fromEnvironment: [:]) == nil)
+        #expect(RegistryClient(baseURL: "c:8500/").baseURL == "http://c:8500")
+    }
+
     @Test func registerWatchPickRoundRobinAndKeepLastKnownGood() async throws {
         let port = try FreePort.next()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("discovery-\(UUID().uuidString.prefix(8))").path
