@@ -27,6 +27,7 @@ import Testing
                 modifyIndex = entry["ModifyIndex"] as? Int ?? 0
                 #expect(response.headers[.init("X-Consul-Index")!] == String(modifyIndex))
             }
+            try await client.execute(uri: "/v1/kv/config/db/url", method: .get) { #expect(text($0.body).contains(#""Key":"config/db/url""#)) }
             try await client.execute(uri: "/v1/kv/config/db/url?raw", method: .get) { #expect(text($0.body) == "postgres://db") }
             try await client.execute(uri: "/v1/kv/config/?recurse", method: .get) { response in
                 #expect(jsonArray(response.body).map { $0["Key"] as? String } == ["config/db/pool", "config/db/url", "config/name"])

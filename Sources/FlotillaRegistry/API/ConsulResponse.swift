@@ -11,13 +11,14 @@ enum ConsulResponse {
 
     /// A 200 with `value` as JSON; with `index`, the blocking-query headers.
     static func json(_ value: some Encodable, index: UInt64? = nil) -> Response {
-        let data = (try? JSONEncoder().encode(value)) ?? Data("null".utf8)
-        return bytes(data, contentType: "application/json", index: index)
+        json(encoded: encoded(value), index: index)
     }
 
     /// `value` encoded as JSON.
     static func encoded(_ value: some Encodable) -> ByteBuffer {
-        ByteBuffer(bytes: (try? JSONEncoder().encode(value)) ?? Data("null".utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("null".utf8))
     }
 
     /// A 200 with an already encoded JSON body (no copy) and the blocking-query headers.
