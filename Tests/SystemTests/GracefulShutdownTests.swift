@@ -20,7 +20,8 @@ import Testing
         try await service.waitUntilReady()
 
         async let slow = HTTP.send(
-            "POST", "http://127.0.0.1:\(port)/users",
+            "POST",
+            "http://127.0.0.1:\(port)/users",
             headers: ["Content-Type": "application/json"],
             body: Data(#"{"email":"slow@example.com","password":"correct horse","name":"Slow"}"#.utf8)
         )

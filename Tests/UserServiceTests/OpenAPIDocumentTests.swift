@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import Testing
 import Yams
+
 @testable import UserService
 
 @Suite struct OpenAPIDocumentTests {

@@ -2,6 +2,7 @@ import FlotillaTesting
 import Foundation
 import HummingbirdTesting
 import Testing
+
 @testable import UserService
 
 @Suite struct TokenTests {
@@ -44,7 +45,10 @@ import Testing
             #expect(unknown.status == .unauthorized)
             var first = object(wrong.body)
             var second = object(unknown.body)
-            for key in ["requestId"] { first[key] = nil; second[key] = nil }
+            for key in ["requestId"] {
+                first[key] = nil
+                second[key] = nil
+            }
             #expect(NSDictionary(dictionary: first).isEqual(to: second))
         }
         await app.store.shutdown()

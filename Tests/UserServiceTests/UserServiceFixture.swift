@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+
 @testable import UserService
 
 /// The engines user-service tests run on.
