@@ -38,7 +38,11 @@ extension ResilientHTTPClient {
         try await execute(ResilientHTTPRequest(method: .GET, url: url, headers: headers), downstream: downstream)
     }
 
-    /// The request's headers plus `X-Request-ID`, `Idempotency-Key` and the injected trace context.
+    /// The request's headers plus `X-Request-ID` and `Idempotency-Key`.
+    ///
+    /// `traceparent` is not added here: AsyncHTTPClient starts a client span for each request as a
+    /// child of `ServiceContext.current` and injects that span's context itself (injecting here too
+    /// sent the header twice).
     func outgoingHeaders(for request: ResilientHTTPRequest) -> HTTPHeaders {
         var headers = request.headers
         let serviceContext = ServiceContext.current ?? .topLevel
@@ -48,7 +52,6 @@ extension ResilientHTTPClient {
         if let key = request.idempotencyKey {
             headers.replaceOrAdd(name: "Idempotency-Key", value: key)
         }
-        InstrumentationSystem.instrument.inject(serviceContext, into: &headers, using: HTTPHeadersInjector())
         return headers
     }
 

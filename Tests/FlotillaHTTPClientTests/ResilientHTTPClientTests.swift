@@ -13,7 +13,7 @@ import Testing
 @Suite("ResilientHTTPClient", .serialized)
 struct ResilientHTTPClientTests {
     init() {
-        TraceparentInstrument.bootstrapped
+        TestTracing.bootstrapped
     }
 
     /// A client whose retries sleep on an auto-advancing test clock (no real waiting).
@@ -112,15 +112,20 @@ struct ResilientHTTPClientTests {
     @Test func propagatesRequestIDAndTraceparent() async throws {
         let server = try await FlakyHTTPServer.failing(first: 0)
         let client = Self.client(Self.retrying)
-        var context = ServiceContext.topLevel
+        var context = TestTracing.context(traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
         context.requestID = "req-123"
-        context[TraceparentKey.self] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         _ = try await ServiceContext.withValue(context) {
             try await client.get(server.baseURL, downstream: "svc")
         }
         let head = try #require(server.seen.first)
         #expect(head.headers["X-Request-ID"] == ["req-123"])
-        #expect(head.headers["traceparent"] == ["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"])
+        // One traceparent: AsyncHTTPClient's client span, a child in the caller's trace.
+        let traceparents = head.headers["traceparent"]
+        #expect(traceparents.count == 1)
+        let parts = traceparents.first?.split(separator: "-") ?? []
+        #expect(parts.count == 4)
+        #expect(parts.count == 4 && parts[1] == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(parts.count == 4 && parts[2] != "00f067aa0ba902b7")
         try await server.stop()
     }
 

@@ -1,25 +1,23 @@
+import FlotillaCore
 import Instrumentation
 import ServiceContextModule
 
-/// The W3C trace context of the current task, as a test instrument carries it.
-enum TraceparentKey: ServiceContextKey {
-    typealias Value = String
+/// The process-wide tracing of a Flotilla service (swift-otel, W3C trace context), as the kit sets it up.
+enum TestTracing {
+    /// Bootstraps tracing once per test process (shared with the other suites, which use the same call).
+    static let bootstrapped: Void = {
+        _ = try? TracingBootstrap.bootstrap(serviceName: "http-client-tests", otlpEndpoint: nil)
+    }()
+
+    /// A context carrying the remote span of `traceparent`, extracted by the bootstrapped propagator.
+    static func context(traceparent: String) -> ServiceContext {
+        var context = ServiceContext.topLevel
+        InstrumentationSystem.instrument.extract(["traceparent": traceparent], into: &context, using: DictionaryExtractor())
+        return context
+    }
 }
 
-/// Injects `traceparent` from the service context, like a real tracer would.
-struct TraceparentInstrument: Instrument {
-    func inject<Carrier, Inject>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
-    where Inject: Injector, Carrier == Inject.Carrier {
-        if let traceparent = context[TraceparentKey.self] {
-            injector.inject(traceparent, forKey: "traceparent", into: &carrier)
-        }
-    }
-
-    func extract<Carrier, Extract>(_ carrier: Carrier, into context: inout ServiceContext, using extractor: Extract)
-    where Extract: Extractor, Carrier == Extract.Carrier {}
-
-    /// Bootstraps the instrument once per test process.
-    static let bootstrapped: Void = {
-        InstrumentationSystem.bootstrap(TraceparentInstrument())
-    }()
+/// Reads headers from a dictionary.
+struct DictionaryExtractor: Extractor {
+    func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
 }
