@@ -51,8 +51,13 @@ public final class UserServiceApp {
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully and closes the store.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        defer { Task { [store] in await store.shutdown() } }
-        try await kit.run(onListening: onListening)
+        do {
+            try await kit.run(onListening: onListening)
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
     }
 
     /// The OpenAPI document kept beside the code (`Resources/openapi.yaml`).
