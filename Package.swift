@@ -2,7 +2,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "FlotillaHTTP", targets: ["FlotillaHTTP"]),
         .library(name: "FlotillaStore", targets: ["FlotillaStore"]),
         .library(name: "FlotillaTesting", targets: ["FlotillaTesting"]),
+        .library(name: "FlotillaResilience", targets: ["FlotillaResilience"]),
+        .library(name: "FlotillaHTTPClient", targets: ["FlotillaHTTPClient"]),
         .library(name: "UserService", targets: ["UserService"]),
         .library(name: "FlotillaRegistry", targets: ["FlotillaRegistry"]),
         .library(name: "FlotillaDiscovery", targets: ["FlotillaDiscovery"]),
@@ -30,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
@@ -68,6 +71,31 @@ let package = Package(
                 "FlotillaCore",
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlotillaResilience",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlotillaHTTPClient",
+            dependencies: [
+                "FlotillaResilience",
+                "FlotillaCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                // Vends the `Instrumentation` and `ServiceContextModule` modules.
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,6 +187,29 @@ let package = Package(
             dependencies: [
                 "FlotillaRegistry", "FlotillaTesting", "flotilla",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlotillaResilienceTests",
+            dependencies: [
+                "FlotillaResilience",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlotillaHTTPClientTests",
+            dependencies: [
+                "FlotillaHTTPClient", "FlotillaResilience", "FlotillaCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -47,6 +47,7 @@ public final class ServiceProcess: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
         process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         return ServiceProcess(process: process, port: port, logFile: logFile)
     }

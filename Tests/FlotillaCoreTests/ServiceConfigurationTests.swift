@@ -30,9 +30,18 @@ import Testing
         ("LOG_LEVEL", "loud", "LOG_LEVEL=loud is invalid: expected one of trace, debug, info, notice, warning, error, critical"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT=xml is invalid: expected json or text"),
         ("SERVICE_NAME", "User Service", "SERVICE_NAME=User Service is invalid: expected 1 to 63 lowercase letters, digits or '-'"),
-        ("SHUTDOWN_GRACE_PERIOD", "soon", "SHUTDOWN_GRACE_PERIOD=soon is invalid: expected a duration such as 10s, 500ms or 2m (a bare number is seconds)"),
-        ("MAX_BODY_SIZE", "-1", "MAX_BODY_SIZE=-1 is invalid: expected a positive number of bytes, optionally with KiB or MiB (1048576, 512KiB, 1MiB)"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "OTEL_EXPORTER_OTLP_ENDPOINT=collector:4318 is invalid: expected an http:// or https:// URL such as http://localhost:4318"),
+        (
+            "SHUTDOWN_GRACE_PERIOD", "soon",
+            "SHUTDOWN_GRACE_PERIOD=soon is invalid: expected a duration such as 10s, 500ms or 2m (a bare number is seconds)"
+        ),
+        (
+            "MAX_BODY_SIZE", "-1",
+            "MAX_BODY_SIZE=-1 is invalid: expected a positive number of bytes, optionally with KiB or MiB (1048576, 512KiB, 1MiB)"
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318",
+            "OTEL_EXPORTER_OTLP_ENDPOINT=collector:4318 is invalid: expected an http:// or https:// URL such as http://localhost:4318"
+        ),
     ])
     func aWrongValueIsOneLineNamingVariableValueAndWhatIsAllowed(variable: String, value: String, message: String) {
         #expect(throws: ConfigurationError.self) {

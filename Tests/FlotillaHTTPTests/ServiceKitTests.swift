@@ -6,7 +6,10 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-struct Greeting: Codable { var name: String; var count: Int }
+struct Greeting: Codable {
+    var name: String
+    var count: Int
+}
 
 /// A kit with a few routes that exercise the middleware.
 func makeKit(maxBodySize: Int = 1 << 20, checkFails: Bool = false) throws -> ServiceKit {
@@ -116,7 +119,10 @@ func json(_ buffer: ByteBuffer) -> [String: Any] {
         try await kit.startUp()
         try await kit.makeApplication().test(.router) { client in
             try await client.execute(
-                uri: "/greetings", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
+                uri: "/greetings",
+                method: .post,
+                headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: body)
             ) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -130,7 +136,9 @@ func json(_ buffer: ByteBuffer) -> [String: Any] {
         try await kit.startUp()
         try await kit.makeApplication().test(.router) { client in
             try await client.execute(
-                uri: "/greetings", method: .post, headers: [.contentType: "application/json"],
+                uri: "/greetings",
+                method: .post,
+                headers: [.contentType: "application/json"],
                 body: ByteBuffer(string: "{\"name\":\"Ada\",\"count\":2}")
             ) { response in
                 #expect(response.status == .created)
@@ -145,7 +153,10 @@ func json(_ buffer: ByteBuffer) -> [String: Any] {
         let big = "{\"name\":\"" + String(repeating: "x", count: 200) + "\",\"count\":1}"
         try await kit.makeApplication().test(.live) { client in
             try await client.execute(
-                uri: "/greetings", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: big)
+                uri: "/greetings",
+                method: .post,
+                headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: big)
             ) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -154,7 +165,9 @@ func json(_ buffer: ByteBuffer) -> [String: Any] {
         try await kit.makeApplication().test(.router) { client in
             // No Content-Length: the limit applies while the body is read.
             try await client.execute(
-                uri: "/greetings", method: .post, headers: [.contentType: "application/json", .transferEncoding: "chunked"],
+                uri: "/greetings",
+                method: .post,
+                headers: [.contentType: "application/json", .transferEncoding: "chunked"],
                 body: ByteBuffer(string: big)
             ) { response in
                 #expect(response.status == .contentTooLarge)
@@ -186,7 +199,9 @@ func json(_ buffer: ByteBuffer) -> [String: Any] {
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 let text = String(buffer: response.body)
                 #expect(text.contains("http_requests_total{service=\"kit-test\",method=\"GET\",route=\"/items/{id}\",status=\"200\"}"))
-                #expect(text.contains("http_request_duration_seconds_bucket{service=\"kit-test\",method=\"GET\",route=\"/items/{id}\",status=\"200\""))
+                #expect(
+                    text.contains("http_request_duration_seconds_bucket{service=\"kit-test\",method=\"GET\",route=\"/items/{id}\",status=\"200\"")
+                )
                 #expect(!text.contains("/items/a1"))
             }
         }

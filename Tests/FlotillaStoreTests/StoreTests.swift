@@ -4,7 +4,10 @@ import Logging
 import SQLKit
 import Testing
 
-struct Note: Codable, Equatable { var id: Int; var body: String }
+struct Note: Codable, Equatable {
+    var id: Int
+    var body: String
+}
 
 let noteMigrations = [
     Migration(version: 1, name: "create notes") { db in
@@ -43,12 +46,13 @@ let noteMigrations = [
         let store = try engine.openStore()
         defer { Task { await store.shutdown() } }
         struct Broken: Error {}
-        let broken = noteMigrations + [
-            Migration(version: 3, name: "half") { db in
-                try await db.insert(into: "notes").model(Note(id: 2, body: "second")).run()
-                throw Broken()
-            }
-        ]
+        let broken =
+            noteMigrations + [
+                Migration(version: 3, name: "half") { db in
+                    try await db.insert(into: "notes").model(Note(id: 2, body: "second")).run()
+                    throw Broken()
+                }
+            ]
         await #expect(throws: Broken.self) { try await store.migrate(broken) }
         #expect(try await store.appliedMigrations() == [1, 2])
         let count = try await store.sql.select().columns("*").from("notes").all().count

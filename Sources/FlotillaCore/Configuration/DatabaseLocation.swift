@@ -67,9 +67,10 @@ struct PostgresURLParts {
     }
 
     var redacted: String {
-        let user = userInfo.map { info in
-            (info.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "") + (info.contains(":") ? ":***" : "") + "@"
-        } ?? ""
+        let user =
+            userInfo.map { info in
+                (info.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "") + (info.contains(":") ? ":***" : "") + "@"
+            } ?? ""
         return "\(scheme)://\(user)\(host)/\(database)\(rest)"
     }
 }

@@ -60,7 +60,10 @@ public struct JSONSyntaxLocator {
     private mutating func object(depth: Int) -> Failure? {
         index += 1
         skipWhitespace()
-        if peek(UInt8(ascii: "}")) { index += 1; return nil }
+        if peek(UInt8(ascii: "}")) {
+            index += 1
+            return nil
+        }
         while true {
             guard peek(UInt8(ascii: "\"")) else { return fail("expected a quoted member name") }
             if let failure = string() { return failure }
@@ -70,8 +73,15 @@ public struct JSONSyntaxLocator {
             skipWhitespace()
             if let failure = value(depth: depth + 1) { return failure }
             skipWhitespace()
-            if peek(UInt8(ascii: ",")) { index += 1; skipWhitespace(); continue }
-            if peek(UInt8(ascii: "}")) { index += 1; return nil }
+            if peek(UInt8(ascii: ",")) {
+                index += 1
+                skipWhitespace()
+                continue
+            }
+            if peek(UInt8(ascii: "}")) {
+                index += 1
+                return nil
+            }
             return fail("expected ',' or '}'")
         }
     }
@@ -79,12 +89,22 @@ public struct JSONSyntaxLocator {
     private mutating func array(depth: Int) -> Failure? {
         index += 1
         skipWhitespace()
-        if peek(UInt8(ascii: "]")) { index += 1; return nil }
+        if peek(UInt8(ascii: "]")) {
+            index += 1
+            return nil
+        }
         while true {
             if let failure = value(depth: depth + 1) { return failure }
             skipWhitespace()
-            if peek(UInt8(ascii: ",")) { index += 1; skipWhitespace(); continue }
-            if peek(UInt8(ascii: "]")) { index += 1; return nil }
+            if peek(UInt8(ascii: ",")) {
+                index += 1
+                skipWhitespace()
+                continue
+            }
+            if peek(UInt8(ascii: "]")) {
+                index += 1
+                return nil
+            }
             return fail("expected ',' or ']'")
         }
     }
@@ -94,7 +114,9 @@ public struct JSONSyntaxLocator {
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
-            case UInt8(ascii: "\""): index += 1; return nil
+            case UInt8(ascii: "\""):
+                index += 1
+                return nil
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { break }
@@ -162,7 +184,12 @@ public struct JSONSyntaxLocator {
         var line = 1
         var column = 1
         for byte in bytes[..<min(index, bytes.count)] {
-            if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return Failure(line: line, column: column, reason: reason)
     }

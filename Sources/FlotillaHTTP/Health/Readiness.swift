@@ -37,7 +37,12 @@ public final class Readiness: Sendable {
     /// Adds a check run on every readiness probe.
     public func addCheck(_ check: Check) { state.withLock { $0.checks.append(check) } }
     /// Marks start-up work as done.
-    public func markStarted() { state.withLock { $0.started = true; $0.startupFailure = nil } }
+    public func markStarted() {
+        state.withLock {
+            $0.started = true
+            $0.startupFailure = nil
+        }
+    }
     /// Records why start-up has not finished yet (shown by `/health/ready`).
     public func noteStartupFailure(_ reason: String) { state.withLock { $0.startupFailure = reason } }
     /// Marks the service as shutting down: not ready from now on.

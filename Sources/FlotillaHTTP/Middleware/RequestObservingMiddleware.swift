@@ -70,10 +70,17 @@ public struct RequestObservingMiddleware: RouterMiddleware {
                 "route": .string(route),
                 "path": .string(request.uri.path),
                 "status": .stringConvertible(status),
-                "duration_ms": .string(String(format: "%.3f", Double(elapsed) / 1e6)),
+                "duration_ms": .string(Self.milliseconds(elapsed)),
             ]
         )
         return response
+    }
+
+    /// `1234567` ns → `"1.234"`, without a formatter.
+    static func milliseconds(_ nanoseconds: UInt64) -> String {
+        let micros = nanoseconds / 1000
+        let fraction = String(micros % 1000)
+        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     private func handleChecked(

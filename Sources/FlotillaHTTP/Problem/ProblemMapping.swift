@@ -29,7 +29,13 @@ public enum ProblemMapping {
         switch status.code {
         case 404: return .notFound(message ?? "No route matches \(method.rawValue) \(path).")
         case 405: return .status(405, title: "Method Not Allowed", detail: message ?? "\(path) does not accept \(method.rawValue).")
-        case 413: return .init(type: ProblemDetails.typeBase + "content-too-large", title: "Content Too Large", status: 413, detail: message ?? "The request body is too large.")
+        case 413:
+            return .init(
+                type: ProblemDetails.typeBase + "content-too-large",
+                title: "Content Too Large",
+                status: 413,
+                detail: message ?? "The request body is too large."
+            )
         case 400: return .badRequest(message ?? "The request is malformed.")
         default: return .status(Int(status.code), title: status.reasonPhrase, detail: message)
         }

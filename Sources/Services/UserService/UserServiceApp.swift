@@ -20,12 +20,17 @@ public final class UserServiceApp {
     /// The service's own database.
     public let store: Store
 
+    private let tokens = StartupValue<TokenIssuer>()
+
+    /// The token issuer once start-up loaded the key (tests mint tokens with it).
+    func tokenIssuerForTests() async throws -> TokenIssuer { try tokens.get() }
+
     /// Builds the service: its store, start-up work (migrations, signing key) and routes.
     public init(configuration: ServiceConfiguration, options: UserServiceOptions = .init()) throws {
         kit = try ServiceKit(configuration: configuration)
         store = try Store(location: configuration.resolvedDatabase, logger: kit.logger)
         let store = self.store
-        let tokens = StartupValue<TokenIssuer>()
+        let tokens = self.tokens
         let decoyHash = StartupValue<String>()
         let issuer = configuration.serviceName
         let lifetime = TimeInterval(options.tokenLifetime.components.seconds)
@@ -46,8 +51,13 @@ public final class UserServiceApp {
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully and closes the store.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        defer { Task { [store] in await store.shutdown() } }
-        try await kit.run(onListening: onListening)
+        do {
+            try await kit.run(onListening: onListening)
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
     }
 
     /// The OpenAPI document kept beside the code (`Resources/openapi.yaml`).

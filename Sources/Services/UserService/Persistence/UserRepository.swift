@@ -11,7 +11,7 @@ struct UserRepository: Sendable {
         do {
             try await store.sql.insert(into: "users").model(user).run()
             return user.user
-        } catch where Store.isUniqueViolation(error) {
+        } catch  where Store.isUniqueViolation(error) {
             return nil
         }
     }

@@ -16,7 +16,7 @@ struct SigningKeyStore: Sendable {
                 .columns("kid", "private_key_pem", "created_at")
                 .values(SQLBind(key.kid), SQLBind(key.pem), SQLBind(ISO8601DateFormatter().string(from: Date())))
                 .run()
-        } catch where Store.isUniqueViolation(error) {}
+        } catch  where Store.isUniqueViolation(error) {}
         return try await oldest() ?? key
     }
 

@@ -1,0 +1,12 @@
+extension Bulkhead: ResilienceStrategy {
+    public var kind: ResiliencePolicyKind { .bulkhead }
+
+    nonisolated(nonsending)
+        public func execute<T: Sendable>(
+            context: ResilienceContext,
+            next: nonisolated(nonsending) @escaping @Sendable (ResilienceContext) async throws -> T
+        ) async throws -> T
+    {
+        try await run { try await next(context) }
+    }
+}

@@ -1,0 +1,109 @@
+/// Kong-style keyed window limits (per second/minute/hour/day/month/year), fixed or sliding,
+/// with counters in a pluggable ``RateLimitCounterStore`` so gateways can share them.
+///
+/// A request is allowed only if every window has room; a denied request is rolled back
+/// so it does not consume quota.
+///
+/// ```swift
+/// let limiter = WindowRateLimiter(limits: [.second: 10, .minute: 100])
+/// let result = try await limiter.acquire(key: "consumer:\(id)")
+/// for (name, value) in result.headers { response.headers.add(name: name, value: value) }
+/// if !result.isAllowed { return .tooManyRequests }
+/// ```
+public final class WindowRateLimiter: Sendable {
+    /// The limits, smallest window first.
+    public let limits: [(window: RateLimitWindow, limit: Int)]
+    /// Fixed or sliding windows.
+    public let algorithm: WindowRateLimitAlgorithm
+    /// Where the counters live.
+    public let store: any RateLimitCounterStore
+
+    /// Creates a limiter with `limits` (window → requests per window).
+    public init(
+        limits: [RateLimitWindow: Int],
+        algorithm: WindowRateLimitAlgorithm = .fixed,
+        store: any RateLimitCounterStore = InMemoryRateLimitCounterStore()
+    ) {
+        self.limits = limits.sorted { $0.key < $1.key }.map { (window: $0.key, limit: $0.value) }
+        self.algorithm = algorithm
+        self.store = store
+    }
+
+    /// Counts a request of `cost` for `key` at `now` (the wall clock by default).
+    public func acquire(key: String, cost: Int = 1, now: UnixTime = .now()) async throws -> WindowRateLimitResult {
+        var usages: [RateLimitWindowUsage] = []
+        var applied: [RateLimitWindowSlot] = []
+        var denied: (usage: RateLimitWindowUsage, retryAfter: Duration)?
+        for (window, limit) in limits {
+            let slot = window.slot(containing: now)
+            let current = try await store.increment(key: key, window: slot, by: cost)
+            applied.append(slot)
+            let reset = Duration.nanoseconds(slot.end * 1_000_000_000 - now.nanoseconds)
+            var used = current
+            var retryAfter = reset
+            if algorithm == .sliding {
+                let previous = try await store.count(key: key, window: slot.previous)
+                let elapsed = Double(now.nanoseconds - slot.start * 1_000_000_000) / 1e9
+                let weight = max(0, 1 - elapsed / Double(slot.length))
+                let carried = Double(previous) * weight
+                used = current + Int(carried.rounded(.down))
+                if used > limit, current <= limit, previous > 0 {
+                    // Wait until enough of the previous window has slid out.
+                    let excess = Double(used - limit)
+                    retryAfter = .secondsDouble(min(Double(slot.length) - elapsed, excess / Double(previous) * Double(slot.length)))
+                }
+            }
+            let usage = RateLimitWindowUsage(
+                window: window,
+                limit: limit,
+                remaining: max(0, limit - used),
+                resetSeconds: RateLimitDecision.ceilSeconds(reset)
+            )
+            usages.append(usage)
+            if used > limit {
+                denied = (usage, retryAfter)
+                break
+            }
+        }
+        if let denied {
+            for slot in applied { _ = try await store.increment(key: key, window: slot, by: -cost) }
+            // Report the pre-request remaining for windows checked before the denial.
+            for i in usages.indices where usages[i].window != denied.usage.window {
+                usages[i].remaining = min(usages[i].limit, usages[i].remaining + cost)
+            }
+            let all = fillUnchecked(usages)
+            return WindowRateLimitResult(
+                decision: RateLimitDecision(
+                    isAllowed: false,
+                    limit: denied.usage.limit,
+                    remaining: 0,
+                    resetAfter: .seconds(denied.usage.resetSeconds),
+                    retryAfter: denied.retryAfter
+                ),
+                windows: all
+            )
+        }
+        // The most restrictive window is the one with the fewest requests left.
+        let tightest = usages.min { $0.remaining < $1.remaining }!
+        return WindowRateLimitResult(
+            decision: RateLimitDecision(
+                isAllowed: true,
+                limit: tightest.limit,
+                remaining: tightest.remaining,
+                resetAfter: .seconds(tightest.resetSeconds),
+                retryAfter: nil
+            ),
+            windows: usages
+        )
+    }
+
+    /// Windows after a denial were not checked; report their limit with unknown usage as full remaining.
+    private func fillUnchecked(_ usages: [RateLimitWindowUsage]) -> [RateLimitWindowUsage] {
+        guard usages.count < limits.count else { return usages }
+        var all = usages
+        for (window, limit) in limits.dropFirst(usages.count) {
+            all.append(RateLimitWindowUsage(window: window, limit: limit, remaining: limit, resetSeconds: 0))
+        }
+        return all
+    }
+}
