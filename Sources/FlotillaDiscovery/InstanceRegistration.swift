@@ -27,8 +27,14 @@ public struct InstanceRegistration: Sendable, Equatable, Encodable {
 
     /// Creates a registration.
     public init(
-        id: String, name: String, address: String, port: Int, tags: [String] = [], meta: [String: String] = [:],
-        check: Check? = nil, deregisterCriticalAfter: Duration? = .seconds(60)
+        id: String,
+        name: String,
+        address: String,
+        port: Int,
+        tags: [String] = [],
+        meta: [String: String] = [:],
+        check: Check? = nil,
+        deregisterCriticalAfter: Duration? = .seconds(60)
     ) {
         self.id = id
         self.name = name

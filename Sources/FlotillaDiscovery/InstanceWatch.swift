@@ -74,9 +74,12 @@ public final class InstanceWatch: Service, Sendable {
     }
 
     private func logFailure(_ error: any Error) {
-        logger.warning("registry query failed; keeping the last known instances", metadata: [
-            "service": .string(service), "error": .string(String(describing: error)),
-        ])
+        logger.warning(
+            "registry query failed; keeping the last known instances",
+            metadata: [
+                "service": .string(service), "error": .string(String(describing: error)),
+            ]
+        )
     }
 
     /// Watches until cancelled or the service group shuts down.

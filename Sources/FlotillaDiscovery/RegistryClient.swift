@@ -59,16 +59,23 @@ public struct RegistryClient: Sendable {
     }
 
     /// The instances of `service` whose checks all pass; with `index`, a blocking query held up to `wait`.
-    public func healthyInstances(of service: String, index: UInt64 = 0, wait: Duration = .seconds(60)) async throws -> (index: UInt64, instances: [DiscoveredInstance]) {
+    public func healthyInstances(
+        of service: String,
+        index: UInt64 = 0,
+        wait: Duration = .seconds(60)
+    ) async throws -> (index: UInt64, instances: [DiscoveredInstance]) {
         var path = "/v1/health/service/\(Self.escape(service))?passing"
         if index > 0 { path += "&index=\(index)&wait=\(wait.components.seconds)s" }
         let (headers, body) = try await send(.GET, path, timeout: index > 0 ? wait + timeout : timeout)
         let entries = try JSONDecoder().decode([HealthEntry].self, from: body)
         let instances = entries.map { entry in
             DiscoveredInstance(
-                id: entry.Service.ID, service: entry.Service.Service,
+                id: entry.Service.ID,
+                service: entry.Service.Service,
                 host: entry.Service.Address.isEmpty ? entry.Node.Address : entry.Service.Address,
-                port: entry.Service.Port, tags: entry.Service.Tags ?? [], meta: entry.Service.Meta ?? [:]
+                port: entry.Service.Port,
+                tags: entry.Service.Tags ?? [],
+                meta: entry.Service.Meta ?? [:]
             )
         }
         return (headers.first(name: "X-Consul-Index").flatMap(UInt64.init) ?? 0, instances)

@@ -6,7 +6,11 @@ import Testing
 @Suite struct DiscoveryTests {
     @Test func registrationEncodesConsulsFields() throws {
         let registration = InstanceRegistration(
-            id: "orders-1", name: "orders", address: "127.0.0.1", port: 9005, tags: ["v2"],
+            id: "orders-1",
+            name: "orders",
+            address: "127.0.0.1",
+            port: 9005,
+            tags: ["v2"],
             check: .http(url: "http://127.0.0.1:9005/health/ready", interval: .seconds(5), timeout: .milliseconds(1500))
         )
         let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(registration)) as? [String: Any])
@@ -30,7 +34,11 @@ import Testing
     @Test func registerWatchPickRoundRobinAndKeepLastKnownGood() async throws {
         let port = try FreePort.next()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("discovery-\(UUID().uuidString.prefix(8))").path
-        let registry = try ServiceProcess.start(["registry", "--port", String(port), "--data-dir", folder], port: port, environment: ["LOG_LEVEL": "warning"])
+        let registry = try ServiceProcess.start(
+            ["registry", "--port", String(port), "--data-dir", folder],
+            port: port,
+            environment: ["LOG_LEVEL": "warning"]
+        )
         var stopped = false
         defer { if !stopped { registry.signal(SIGTERM) } }
         try await registry.waitUntilReady()
@@ -38,7 +46,13 @@ import Testing
         // A short timeout: with the registry gone, AsyncHTTPClient retries connecting until the request's deadline.
         let client = RegistryClient(baseURL: "127.0.0.1:\(port)", timeout: .seconds(2))
         for n in 1...2 {
-            let registration = InstanceRegistration(id: "inv-\(n)", name: "inventory", address: "10.0.0.\(n)", port: 9000 + n, check: .ttl(.seconds(30)))
+            let registration = InstanceRegistration(
+                id: "inv-\(n)",
+                name: "inventory",
+                address: "10.0.0.\(n)",
+                port: 9000 + n,
+                check: .ttl(.seconds(30))
+            )
             try await client.register(registration)
             try await client.pass(checkID: registration.checkID, note: "up")
         }

@@ -6,7 +6,10 @@ import Testing
 @Suite struct CatalogHealthAPITests {
     /// Two instances of `web`: web-1 passing (TTL passed), web-2 critical; web-1 tagged `v2`.
     func seed(_ client: some TestClientProtocol) async throws {
-        try await register(client, #"{"Name": "web", "ID": "web-1", "Tags": ["v2"], "Address": "10.0.0.1", "Port": 80, "Check": {"CheckID": "web-1-ttl", "TTL": "30s", "Status": "passing"}}"#)
+        try await register(
+            client,
+            #"{"Name": "web", "ID": "web-1", "Tags": ["v2"], "Address": "10.0.0.1", "Port": 80, "Check": {"CheckID": "web-1-ttl", "TTL": "30s", "Status": "passing"}}"#
+        )
         try await register(client, #"{"Name": "web", "ID": "web-2", "Tags": ["v1"], "Port": 81, "Check": {"CheckID": "web-2-ttl", "TTL": "30s"}}"#)
     }
 
@@ -23,8 +26,10 @@ import Testing
                 let entries = jsonArray(response.body)
                 #expect(entries.count == 1)
                 let entry = try #require(entries.first)
-                for key in ["ID", "Node", "Address", "Datacenter", "TaggedAddresses", "NodeMeta", "ServiceID", "ServiceName", "ServiceAddress",
-                            "ServicePort", "ServiceTags", "ServiceMeta", "ServiceWeights", "CreateIndex", "ModifyIndex"] {
+                for key in [
+                    "ID", "Node", "Address", "Datacenter", "TaggedAddresses", "NodeMeta", "ServiceID", "ServiceName", "ServiceAddress",
+                    "ServicePort", "ServiceTags", "ServiceMeta", "ServiceWeights", "CreateIndex", "ModifyIndex",
+                ] {
                     #expect(entry[key] != nil, "missing \(key)")
                 }
                 #expect(entry["Node"] as? String == "flotilla")

@@ -1,5 +1,6 @@
-@testable import FlotillaRegistry
 import Testing
+
+@testable import FlotillaRegistry
 
 @Suite struct GoDurationTests {
     @Test(arguments: [

@@ -33,10 +33,13 @@ import Testing
         let clock = TestClock()
         let prober = ScriptedProber()
         try await withRegistry(clock: clock, prober: prober) { checks, client in
-            try await register(client, """
+            try await register(
+                client,
+                """
                 {"Name": "api", "Checks": [{"CheckID": "h", "HTTP": "http://10.0.0.9/health", "Interval": "5s"},
                                            {"CheckID": "t", "TCP": "10.0.0.9:5432", "Interval": "5s", "Timeout": "1s"}]}
-                """)
+                """
+            )
             #expect(try await status(client, "h") == "critical")
             prober.set("http://10.0.0.9/health", .passing)
             prober.set("10.0.0.9:5432", .passing)
@@ -74,7 +77,9 @@ import Testing
     @Test func networkProberChecksATCPPort() async throws {
         let refused = await NetworkProber().probe(.tcp(address: "127.0.0.1:1", interval: .seconds(1), timeout: .seconds(1)))
         #expect(refused.status == .critical)
-        let badURL = await NetworkProber().probe(.http(.init(url: "http://127.0.0.1:1/health", method: "GET", header: [:], body: "", interval: .seconds(1), timeout: .seconds(1))))
+        let badURL = await NetworkProber().probe(
+            .http(.init(url: "http://127.0.0.1:1/health", method: "GET", header: [:], body: "", interval: .seconds(1), timeout: .seconds(1)))
+        )
         #expect(badURL.status == .critical)
     }
 }

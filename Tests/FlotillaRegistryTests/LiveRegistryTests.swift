@@ -5,7 +5,11 @@ import Testing
 /// `flotilla registry` as a real process: real HTTP and TCP checks, and a restart.
 @Suite struct LiveRegistryTests {
     func start(_ folder: String, port: Int) async throws -> ServiceProcess {
-        let process = try ServiceProcess.start(["registry", "--port", String(port), "--data-dir", folder], port: port, environment: ["LOG_LEVEL": "warning"])
+        let process = try ServiceProcess.start(
+            ["registry", "--port", String(port), "--data-dir", folder],
+            port: port,
+            environment: ["LOG_LEVEL": "warning"]
+        )
         try await process.waitUntilReady()
         return process
     }

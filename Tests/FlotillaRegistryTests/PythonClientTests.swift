@@ -40,7 +40,11 @@ import Testing
     @Test func pyConsulRegistersPassesReadsAndUsesKV() async throws {
         let port = try FreePort.next()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("registry-py-\(UUID().uuidString.prefix(8))").path
-        let registry = try ServiceProcess.start(["registry", "--port", String(port), "--data-dir", folder], port: port, environment: ["LOG_LEVEL": "warning"])
+        let registry = try ServiceProcess.start(
+            ["registry", "--port", String(port), "--data-dir", folder],
+            port: port,
+            environment: ["LOG_LEVEL": "warning"]
+        )
         defer { registry.signal(SIGTERM) }
         try await registry.waitUntilReady()
 

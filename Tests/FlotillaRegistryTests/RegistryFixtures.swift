@@ -30,7 +30,8 @@ final class ScriptedProber: CheckProber {
 }
 
 /// A registry app on a fresh (or given) data folder, started up for in-process tests.
-func makeRegistry(dataDirectory: String? = nil, clock: TestClock = TestClock(), prober: ScriptedProber = ScriptedProber()) async throws -> RegistryApp {
+func makeRegistry(dataDirectory: String? = nil, clock: TestClock = TestClock(), prober: ScriptedProber = ScriptedProber()) async throws -> RegistryApp
+{
     let folder = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID().uuidString.prefix(8))").path
     let configuration = ServiceConfiguration(serviceName: "registry", port: 0, dataDirectory: folder, logLevel: .warning, logFormat: .json)
     let app = try RegistryApp(configuration: configuration, prober: prober, now: { clock.now })
@@ -40,7 +41,9 @@ func makeRegistry(dataDirectory: String? = nil, clock: TestClock = TestClock(), 
 
 /// Runs `body` against a fresh (or given) registry in-process, then closes its store.
 func withRegistry<T: Sendable>(
-    dataDirectory: String? = nil, clock: TestClock = TestClock(), prober: ScriptedProber = ScriptedProber(),
+    dataDirectory: String? = nil,
+    clock: TestClock = TestClock(),
+    prober: ScriptedProber = ScriptedProber(),
     _ body: @escaping @Sendable (HealthCheckRunner, any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let app = try await makeRegistry(dataDirectory: dataDirectory, clock: clock, prober: prober)

@@ -1,6 +1,6 @@
+import FlotillaHTTP
 import Foundation
 import HTTPTypes
-import FlotillaHTTP
 import Hummingbird
 
 /// Builds the registry's responses: JSON bodies and the `X-Consul-*` headers of blocking reads.

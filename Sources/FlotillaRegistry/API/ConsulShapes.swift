@@ -87,12 +87,20 @@ enum ConsulShapes {
         static func serfHealth(node: RegistryNode) -> Check {
             var check = Check(
                 HealthCheck(
-                    id: "serfHealth", name: "Serf Health Status", notes: "", serviceID: "", serviceName: "",
-                    kind: .ttl(ttl: .zero), deregisterCriticalServiceAfter: nil,
+                    id: "serfHealth",
+                    name: "Serf Health Status",
+                    notes: "",
+                    serviceID: "",
+                    serviceName: "",
+                    kind: .ttl(ttl: .zero),
+                    deregisterCriticalServiceAfter: nil,
                     state: .init(kind: .ttl(ttl: .zero), status: .passing, now: Date(timeIntervalSince1970: 0)),
-                    initialStatus: .passing, createIndex: 1, modifyIndex: 1
+                    initialStatus: .passing,
+                    createIndex: 1,
+                    modifyIndex: 1
                 ),
-                tags: [], node: node
+                tags: [],
+                node: node
             )
             check.Output = "Agent alive and reachable"
             check.`Type` = ""

@@ -47,9 +47,12 @@ struct HealthRoutes {
                 let node = node
                 let (index, checks) = await query.run(notifier: registry.notifier, topic: .service(name)) {
                     registry.read { state in
-                        (state.index(forService: name), state.instances(of: name).flatMap { instance in
-                            state.checks(ofInstance: instance.id).map { ConsulShapes.Check($0, tags: instance.tags, node: node) }
-                        })
+                        (
+                            state.index(forService: name),
+                            state.instances(of: name).flatMap { instance in
+                                state.checks(ofInstance: instance.id).map { ConsulShapes.Check($0, tags: instance.tags, node: node) }
+                            }
+                        )
                     }
                 }
                 return ConsulResponse.json(checks, index: index)
@@ -88,11 +91,13 @@ struct HealthRoutes {
         for instance in state.instances(of: name, tags: tags) {
             let checks = state.checks(ofInstance: instance.id)
             if passingOnly, checks.contains(where: { $0.state.status != .passing }) { continue }
-            entries.append(.init(
-                Node: nodeShape,
-                Service: .init(instance, node: node),
-                Checks: [serf] + checks.map { ConsulShapes.Check($0, tags: instance.tags, node: node) }
-            ))
+            entries.append(
+                .init(
+                    Node: nodeShape,
+                    Service: .init(instance, node: node),
+                    Checks: [serf] + checks.map { ConsulShapes.Check($0, tags: instance.tags, node: node) }
+                )
+            )
         }
         return entries
     }

@@ -10,7 +10,12 @@ public struct RegistryNode: Sendable, Equatable {
     public var datacenter: String
 
     /// Creates a node description.
-    public init(name: String = "flotilla", address: String = "127.0.0.1", id: String = "a6d9b3f2-5c1e-4f7a-9d0b-f10711a00001", datacenter: String = "dc1") {
+    public init(
+        name: String = "flotilla",
+        address: String = "127.0.0.1",
+        id: String = "a6d9b3f2-5c1e-4f7a-9d0b-f10711a00001",
+        datacenter: String = "dc1"
+    ) {
         self.name = name
         self.address = address
         self.id = id

@@ -6,8 +6,11 @@ extension CatalogState {
         if let cas, (existing?.modifyIndex ?? 0) != cas { return (false, Changes()) }
         let index = nextIndex()
         kv[key] = KVEntry(
-            key: key, value: value, flags: flags ?? existing?.flags ?? 0,
-            createIndex: existing?.createIndex ?? index, modifyIndex: index
+            key: key,
+            value: value,
+            flags: flags ?? existing?.flags ?? 0,
+            createIndex: existing?.createIndex ?? index,
+            modifyIndex: index
         )
         kvIndex = index
         return (true, Changes(keys: [key]))

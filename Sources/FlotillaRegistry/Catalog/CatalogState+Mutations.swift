@@ -37,10 +37,17 @@ extension CatalogState {
             var state = CheckState(kind: definition.kind, status: definition.status, now: now)
             if definition.status == nil, let old = checks[definition.id] { state.inherit(old.state) }
             checks[definition.id] = HealthCheck(
-                id: definition.id, name: definition.name, notes: definition.notes,
-                serviceID: service.id, serviceName: service.name, kind: definition.kind,
-                deregisterCriticalServiceAfter: definition.deregisterCriticalServiceAfter, state: state,
-                initialStatus: definition.status, createIndex: checks[definition.id]?.createIndex ?? index, modifyIndex: index
+                id: definition.id,
+                name: definition.name,
+                notes: definition.notes,
+                serviceID: service.id,
+                serviceName: service.name,
+                kind: definition.kind,
+                deregisterCriticalServiceAfter: definition.deregisterCriticalServiceAfter,
+                state: state,
+                initialStatus: definition.status,
+                createIndex: checks[definition.id]?.createIndex ?? index,
+                modifyIndex: index
             )
             noteDeadline(of: checks[definition.id]!)
             if !kept.contains(definition.id) { kept.append(definition.id) }

@@ -37,8 +37,14 @@ public struct ServiceInstance: Sendable, Equatable, Codable {
 
     /// Creates an instance.
     public init(
-        id: String, name: String, tags: [String] = [], address: String = "", port: Int = 0,
-        meta: [String: String] = [:], weights: Weights = .init(), enableTagOverride: Bool = false
+        id: String,
+        name: String,
+        tags: [String] = [],
+        address: String = "",
+        port: Int = 0,
+        meta: [String: String] = [:],
+        weights: Weights = .init(),
+        enableTagOverride: Bool = false
     ) {
         self.id = id
         self.name = name

@@ -51,12 +51,16 @@ public struct ServiceRegistration: Sendable, Equatable {
             if checkID.isEmpty {
                 checkID = "service:\(service.id)" + (raw.count > 1 ? ":\(offset + 1)" : "")
             }
-            checks.append(.init(
-                id: checkID,
-                name: check.name.isEmpty ? "Service '\(service.name)' check" : check.name,
-                notes: check.notes, kind: kind, status: nil,
-                deregisterCriticalServiceAfter: check.deregisterAfter.flatMap { $0 > .zero ? $0 : nil }
-            ))
+            checks.append(
+                .init(
+                    id: checkID,
+                    name: check.name.isEmpty ? "Service '\(service.name)' check" : check.name,
+                    notes: check.notes,
+                    kind: kind,
+                    status: nil,
+                    deregisterCriticalServiceAfter: check.deregisterAfter.flatMap { $0 > .zero ? $0 : nil }
+                )
+            )
         }
         for (offset, check) in raw.enumerated() where !check.status.isEmpty {
             guard let status = CheckStatus(rawValue: check.status), CheckStatus.registrable.contains(status) else {
@@ -109,8 +113,12 @@ private struct RawCheck {
                 throw Invalid(message: "HTTP check URL \(http) is not a valid http or https URL")
             }
             let probe = CheckKind.HTTPProbe(
-                url: http, method: method.isEmpty ? "GET" : method.uppercased(), header: header, body: body,
-                interval: interval, timeout: timeout
+                url: http,
+                method: method.isEmpty ? "GET" : method.uppercased(),
+                header: header,
+                body: body,
+                interval: interval,
+                timeout: timeout
             )
             return .http(probe)
         }

@@ -16,6 +16,6 @@ public enum RegistryMigrations {
                 .column("name", type: .text, .primaryKey(autoIncrement: false))
                 .column("value", type: .bigint, .notNull)
                 .run()
-        },
+        }
     ]
 }

@@ -96,18 +96,22 @@ public final class RegistryPersistence: Sendable {
         try await store.transaction { database in
             for record in records {
                 if let body = record.body {
-                    try await database.raw("""
+                    try await database.raw(
+                        """
                         INSERT INTO \(ident: record.table.rawValue) (id, body) VALUES (\(bind: record.id), \(bind: body)) \
                         ON CONFLICT (id) DO UPDATE SET body = excluded.body
-                        """).run()
+                        """
+                    ).run()
                 } else {
                     try await database.delete(from: record.table.rawValue).where("id", .equal, record.id).run()
                 }
             }
-            try await database.raw("""
+            try await database.raw(
+                """
                 INSERT INTO registry_meta (name, value) VALUES ('index', \(bind: Int64(index))) \
                 ON CONFLICT (name) DO UPDATE SET value = excluded.value
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -119,7 +123,8 @@ public final class RegistryPersistence: Sendable {
                 try decoder.decode(T.self, from: Data(try row.decode(column: "body", as: String.self).utf8))
             }
         }
-        let index = try await store.sql.select().column("value").from("registry_meta").where("name", .equal, "index").first()
+        let index =
+            try await store.sql.select().column("value").from("registry_meta").where("name", .equal, "index").first()
             .map { try $0.decode(column: "value", as: Int64.self) } ?? 1
         return CatalogState(
             services: try await rows(.services, as: ServiceInstance.self),
