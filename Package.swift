@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "FlotillaHTTP",
             dependencies: [
-                "FlotillaCore",
+                "FlotillaCore", "FlotillaDiscovery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),

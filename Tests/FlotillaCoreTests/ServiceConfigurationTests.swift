@@ -74,6 +74,24 @@ import Testing
         #expect(sqlite.resolvedDatabase == .sqlite(path: "/var/data/u.sqlite"))
     }
 
+    @Test func theRegistryComesFromRegistryURLOrConsulHTTPAddr() throws {
+        let fromConsul = try ServiceConfiguration.load(defaults: defaults, environment: ["CONSUL_HTTP_ADDR": "127.0.0.1:8500"])
+        #expect(fromConsul.registryURL == "http://127.0.0.1:8500")
+        let both = try ServiceConfiguration.load(
+            defaults: defaults,
+            environment: ["REGISTRY_URL": "http://registry:8500/", "CONSUL_HTTP_ADDR": "consul:8500", "REGISTRY_CHECK_INTERVAL": "2s"]
+        )
+        #expect(both.registryURL == "http://registry:8500")
+        #expect(both.registryCheckInterval == .seconds(2))
+        #expect(try ServiceConfiguration.load(defaults: defaults, environment: [:]).registryURL == nil)
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.load(defaults: defaults, environment: ["REGISTRY_URL": "http:// bad"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.load(defaults: defaults, environment: ["REGISTRY_DEREGISTER_AFTER": "0s"])
+        }
+    }
+
     @Test func durationsAndByteCounts() {
         #expect(ConfigurationParsers.duration("10s") == .seconds(10))
         #expect(ConfigurationParsers.duration("500ms") == .milliseconds(500))

@@ -16,6 +16,13 @@ struct ResilientHTTPClientTests {
         TestTracing.bootstrapped
     }
 
+    /// AsyncHTTPClient takes its tracer when an `HTTPClient` is created, so the clients here are made
+    /// after tracing is bootstrapped (`HTTPClient.shared` may have been created earlier by another suite).
+    static let tracedHTTPClient: HTTPClient = {
+        TestTracing.bootstrapped
+        return HTTPClient(eventLoopGroupProvider: .singleton)
+    }()
+
     /// A client whose retries sleep on an auto-advancing test clock (no real waiting).
     static func client(
         _ policy: ResiliencePolicyConfiguration,
@@ -23,6 +30,7 @@ struct ResilientHTTPClientTests {
     ) -> ResilientHTTPClient {
         ResilientHTTPClient(
             configuration: .init(downstreams: ["svc": policy], attemptTimeout: .seconds(10)),
+            httpClient: tracedHTTPClient,
             clock: TestClock(autoAdvance: true),
             random: .constant(0.5),
             metricsFactory: metrics

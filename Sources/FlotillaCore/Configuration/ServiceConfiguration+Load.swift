@@ -15,6 +15,10 @@ extension ServiceConfiguration {
         case otlpEndpoint = "otel.exporter.otlp.endpoint"
         case maxBodySize = "max.body.size"
         case shutdownGracePeriod = "shutdown.grace.period"
+        case registryURL = "registry.url"
+        case consulHTTPAddress = "consul.http.addr"
+        case registryCheckInterval = "registry.check.interval"
+        case registryDeregisterAfter = "registry.deregister.after"
 
         /// The environment variable for this key (`database.url` → `DATABASE_URL`).
         public var environmentVariable: String {
@@ -132,6 +136,24 @@ extension ServiceConfiguration {
                 )
             }
             configuration.shutdownGracePeriod = duration
+        }
+        for key in [Key.registryURL, .consulHTTPAddress] {
+            guard configuration.registryURL == nil, let url = string(key), !url.isEmpty else { continue }
+            // CONSUL_HTTP_ADDR is often host:port without a scheme, as Consul's own tools accept it.
+            let withScheme = url.contains("://") ? url : "http://" + url
+            guard ConfigurationParsers.isHTTPURL(withScheme) else {
+                throw .init(variable: key.environmentVariable, value: url, expected: "a registry URL such as http://127.0.0.1:8500")
+            }
+            configuration.registryURL = withScheme.hasSuffix("/") ? String(withScheme.dropLast()) : withScheme
+        }
+        for (key, path) in [
+            (Key.registryCheckInterval, \ServiceConfiguration.registryCheckInterval), (.registryDeregisterAfter, \.registryDeregisterAfter),
+        ] {
+            guard let text = string(key) else { continue }
+            guard let duration = ConfigurationParsers.duration(text), duration >= .seconds(1) else {
+                throw .init(variable: key.environmentVariable, value: text, expected: "a duration of at least 1s such as 10s or 1m")
+            }
+            configuration[keyPath: path] = duration
         }
         return configuration
     }

@@ -31,6 +31,12 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var maxBodySize: Int
     /// How long in-flight requests may take to finish after SIGTERM (`SHUTDOWN_GRACE_PERIOD`, default 10 s).
     public var shutdownGracePeriod: Duration
+    /// The registry to register with (`REGISTRY_URL`, else `CONSUL_HTTP_ADDR`); `nil` registers nowhere.
+    public var registryURL: String?
+    /// How often the registry checks `/health/ready` (`REGISTRY_CHECK_INTERVAL`, default 10 s).
+    public var registryCheckInterval: Duration = .seconds(10)
+    /// How long the instance may stay critical before the registry removes it (`REGISTRY_DEREGISTER_AFTER`, default 1m).
+    public var registryDeregisterAfter: Duration = .seconds(60)
 
     /// Creates a configuration; the defaults are those of a service started with no settings.
     public init(

@@ -88,13 +88,20 @@ public final class ServiceKit {
     /// Runs the service until SIGTERM or SIGINT, then shuts down gracefully: not ready at once, stop
     /// accepting, finish in-flight requests within the grace period, flush traces, return.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let application = makeApplication(onListening: onListening)
+        let registration = configuration.registryURL.map {
+            SelfRegistration(configuration: configuration, registryURL: $0, readiness: readiness, logger: logger)
+        }
+        let application = makeApplication { port in
+            registration?.listening(on: port)
+            await onListening(port)
+        }
         var group: [any Service] = []
         if let tracingService { group.append(tracingService) }
         group.append(contentsOf: services)
         group.append(StartupService(tasks: startupTasks, readiness: readiness, logger: logger))
         group.append(application)
-        // Shut down in reverse order: the watcher first (not ready), then the server drains.
+        if let registration { group.append(registration) }
+        // Shut down in reverse order: the watcher first (not ready), deregistration, then the server drains.
         group.append(ShutdownWatcher(readiness: readiness, logger: logger))
         var groupConfiguration = ServiceGroupConfiguration(services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
