@@ -6,9 +6,9 @@ import Hummingbird
 public enum ServiceHealthRoutes {
     /// Registers the three routes.
     public static func register(on routes: RouteTable, readiness: Readiness, service: String) {
-        routes.get("/health/live") { _, _ in
-            jsonResponse(["status": "live", "service": service], status: .ok)
-        }
+        // Probed often: the body is encoded once.
+        let live = jsonResponse(["status": "live", "service": service], status: .ok)
+        routes.get("/health/live") { _, _ in live }
         routes.get("/health/ready") { _, _ in
             let report = await readiness.evaluate()
             let body = (try? JSONEncoder().encode(report)) ?? Data()
