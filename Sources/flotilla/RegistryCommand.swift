@@ -9,9 +9,9 @@ struct RegistryCommand: AsyncParsableCommand {
         commandName: "registry",
         abstract: "Run the service registry (a Consul-compatible HTTP API).",
         discussion: """
-            Stock Consul clients work against it: register instances with HTTP, TCP or TTL checks,
-            read healthy instances (with blocking queries), and keep keys in its KV store. State is
-            kept in an SQLite file in --data-dir (or DATA_DIR) and survives restarts.
+            Stock Consul clients work against it: register instances with HTTP, TCP or TTL checks, \
+            read healthy instances (with blocking queries), and keep keys in its KV store. State is \
+            kept in an SQLite file in --data-dir (or DATA_DIR) and survives restarts. \
             Besides /v1/... it serves /health/live, /health/ready and /metrics.
 
             Environment: HOST, PORT, DATA_DIR, DATABASE_URL, LOG_LEVEL, LOG_FORMAT, MAX_BODY_SIZE.

@@ -8,14 +8,15 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one service in the foreground.",
         discussion: """
-            The service listens on --port (or PORT), keeps its data in an SQLite file in --data-dir (or
-            DATA_DIR), or in PostgreSQL when DATABASE_URL=postgres://user:pass@host:5432/db is set.
-            It serves /health/live, /health/ready, /metrics and /openapi.yaml besides its API, and on
+            The service listens on --port (or PORT), keeps its data in an SQLite file in --data-dir (or \
+            DATA_DIR), or in PostgreSQL when DATABASE_URL=postgres://user:pass@host:5432/db is set. \
+            It serves /health/live, /health/ready, /metrics and /openapi.yaml besides its API, and on \
             SIGTERM or Ctrl-C it stops accepting, finishes in-flight requests and exits 0.
 
-            Environment: SERVICE_NAME, HOST, PORT, DATA_DIR, DATABASE_URL, LOG_LEVEL (trace…critical),
-            LOG_FORMAT (json|text), OTEL_EXPORTER_OTLP_ENDPOINT, MAX_BODY_SIZE, SHUTDOWN_GRACE_PERIOD;
-            for user-service also JWT_PRIVATE_KEY, BCRYPT_COST, ACCESS_TOKEN_TTL.
+            Environment: SERVICE_NAME, HOST, PORT, DATA_DIR, DATABASE_URL, LOG_LEVEL (trace…critical), \
+            LOG_FORMAT (json|text), OTEL_EXPORTER_OTLP_ENDPOINT, MAX_BODY_SIZE, SHUTDOWN_GRACE_PERIOD; \
+            REGISTRY_URL (or CONSUL_HTTP_ADDR) to register with a registry; for user-service also \
+            JWT_PRIVATE_KEY, BCRYPT_COST, ACCESS_TOKEN_TTL.
             """
     )
 
