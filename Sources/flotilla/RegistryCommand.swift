@@ -18,27 +18,10 @@ struct RegistryCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The port to listen on (default 8500; 0 picks a free one).")
-    var port: Int?
-
-    @Option(help: "The address to bind (default 127.0.0.1; use 0.0.0.0 in a container).")
-    var host: String?
-
-    @Option(name: .customLong("data-dir"), help: "The folder for the registry's SQLite file (default .flotilla/data).")
-    var dataDirectory: String?
+    @OptionGroup var listen: ListenOptions
 
     func run() async throws {
-        var flags: [ServiceConfiguration.Key: String] = [:]
-        if let port { flags[.port] = String(port) }
-        if let host { flags[.host] = host }
-        if let dataDirectory { flags[.dataDirectory] = dataDirectory }
-        let configuration: ServiceConfiguration
-        do {
-            configuration = try ServiceConfiguration.load(defaults: RegistryApp.defaults, flags: flags)
-        } catch {
-            FileHandle.standardError.write(Data("flotilla: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let configuration = try listen.configuration(defaults: RegistryApp.defaults)
         try await RegistryApp(configuration: configuration).run()
     }
 }

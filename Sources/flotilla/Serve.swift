@@ -23,30 +23,13 @@ struct Serve: AsyncParsableCommand {
     @Argument(help: "The service to run: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).")
     var service: ServiceName
 
-    @Option(help: "The port to listen on (default: the service's own, 9001 for user-service; 0 picks a free one).")
-    var port: Int?
-
-    @Option(help: "The address to bind (default 127.0.0.1; use 0.0.0.0 in a container).")
-    var host: String?
-
-    @Option(name: .customLong("data-dir"), help: "The folder for the service's SQLite file (default .flotilla/data).")
-    var dataDirectory: String?
+    @OptionGroup var listen: ListenOptions
 
     func run() async throws {
-        var flags: [ServiceConfiguration.Key: String] = [:]
-        if let port { flags[.port] = String(port) }
-        if let host { flags[.host] = host }
-        if let dataDirectory { flags[.dataDirectory] = dataDirectory }
         switch service {
         case .userService:
-            let (configuration, options): (ServiceConfiguration, UserServiceOptions)
-            do {
-                configuration = try ServiceConfiguration.load(defaults: UserServiceApp.defaults, flags: flags)
-                options = try UserServiceOptions.load()
-            } catch {
-                FileHandle.standardError.write(Data("flotilla: \(error)\n".utf8))
-                throw ExitCode(78)  // EX_CONFIG
-            }
+            let configuration = try listen.configuration(defaults: UserServiceApp.defaults)
+            let options = try loadOrExit { () throws(ConfigurationError) in try UserServiceOptions.load() }
             try await UserServiceApp(configuration: configuration, options: options).run()
         }
     }
