@@ -22,9 +22,4 @@ public enum ProcessBootstrap {
             return true
         }
     }
-
-    /// Whether `system` has been bootstrapped.
-    public static func isDone(_ system: System) -> Bool {
-        done.withLock { $0.contains(system) }
-    }
 }

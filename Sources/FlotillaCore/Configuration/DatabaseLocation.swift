@@ -12,7 +12,6 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     public init?(url: String) {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             guard let parts = PostgresURLParts(url), !parts.host.isEmpty, !parts.database.isEmpty else { return nil }
-            _ = parts
             self = .postgres(url: url)
         } else if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))
