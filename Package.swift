@@ -19,6 +19,13 @@ let package = Package(
         .library(name: "UserService", targets: ["UserService"]),
         .library(name: "FlotillaRegistry", targets: ["FlotillaRegistry"]),
         .library(name: "FlotillaDiscovery", targets: ["FlotillaDiscovery"]),
+        .library(name: "FlotillaIdempotency", targets: ["FlotillaIdempotency"]),
+        .library(name: "FlotillaSaga", targets: ["FlotillaSaga"]),
+        .library(name: "FlotillaGateway", targets: ["FlotillaGateway"]),
+        .library(name: "InventoryService", targets: ["InventoryService"]),
+        .library(name: "PaymentService", targets: ["PaymentService"]),
+        .library(name: "ShippingService", targets: ["ShippingService"]),
+        .library(name: "OrderService", targets: ["OrderService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -111,11 +118,152 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FlotillaIdempotency",
+            dependencies: [
+                "FlotillaCore", "FlotillaHTTP", "FlotillaStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlotillaSaga",
+            dependencies: [
+                "FlotillaCore", "FlotillaStore", "FlotillaResilience",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlotillaGateway",
+            dependencies: [
+                "FlotillaCore", "FlotillaResilience", "FlotillaDiscovery",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InventoryService",
+            dependencies: [
+                "FlotillaCore", "FlotillaHTTP", "FlotillaStore", "FlotillaIdempotency",
+            ],
+            path: "Sources/Services/InventoryService",
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PaymentService",
+            dependencies: [
+                "FlotillaCore", "FlotillaHTTP", "FlotillaStore", "FlotillaIdempotency",
+            ],
+            path: "Sources/Services/PaymentService",
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ShippingService",
+            dependencies: [
+                "FlotillaCore", "FlotillaHTTP", "FlotillaStore", "FlotillaIdempotency",
+            ],
+            path: "Sources/Services/ShippingService",
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OrderService",
+            dependencies: [
+                "FlotillaCore", "FlotillaHTTP", "FlotillaStore", "FlotillaIdempotency",
+                "FlotillaSaga", "FlotillaHTTPClient", "FlotillaDiscovery", "FlotillaResilience",
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Sources/Services/OrderService",
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlotillaIdempotencyTests",
+            dependencies: [
+                "FlotillaIdempotency", "FlotillaTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlotillaSagaTests",
+            dependencies: [
+                "FlotillaSaga", "FlotillaTesting",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlotillaGatewayTests",
+            dependencies: [
+                "FlotillaGateway", "FlotillaTesting", "flotilla",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InventoryServiceTests",
+            dependencies: [
+                "InventoryService", "FlotillaTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PaymentServiceTests",
+            dependencies: [
+                "PaymentService", "FlotillaTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ShippingServiceTests",
+            dependencies: [
+                "ShippingService", "FlotillaTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrderServiceTests",
+            dependencies: [
+                "OrderService", "FlotillaTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "flotilla",
             dependencies: [
                 "FlotillaCore", "FlotillaHTTP", "UserService",
-                "FlotillaRegistry",
+                "FlotillaRegistry", "FlotillaGateway",
+                "InventoryService", "PaymentService", "ShippingService", "OrderService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
