@@ -5,4 +5,6 @@ extension HTTPField.Name {
     public static let xRequestID = HTTPField.Name("X-Request-ID")!
     /// `Idempotency-Key`.
     public static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// `Idempotent-Replayed`, set on a response replayed for a repeated `Idempotency-Key` (as Stripe does).
+    public static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
 }
