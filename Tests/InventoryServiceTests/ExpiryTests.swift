@@ -9,17 +9,18 @@ import Testing
     /// The background sweep (a ServiceLifecycle service) expires uncommitted reservations and returns their stock.
     @Test(arguments: Engine.allCases)
     func theSweepExpiresReservationsAfterTheirTTL(engine: Engine) async throws {
-        let options = InventoryServiceOptions(catalogue: testCatalogue, reservationTTL: .milliseconds(300), sweepInterval: .milliseconds(50))
+        let options = InventoryServiceOptions(catalogue: testCatalogue, reservationTTL: .milliseconds(1500), sweepInterval: .milliseconds(50))
         let app = try await makeInventoryService(try engine.freshDatabase(), options: options)
-        let sweeper = Task { try await app.sweeper.run() }
-        defer { sweeper.cancel() }
+        let sweeper = app.sweeper
+        let sweeping = Task { try await sweeper.run() }
+        defer { sweeping.cancel() }
         try await app.kit.makeApplication().test(.router) { client in
             #expect(try await client.reserve("expiring", [("A-1", 4)]).status == .created)
             #expect(try await client.reserve("kept", [("A-1", 1)]).status == .created)
             #expect(try await client.send(.post, "/reservations/kept/commit").status == .ok)
             #expect(try await client.stock("A-1") == 5)
             var status: String?
-            for _ in 0..<100 where status != "expired" {
+            for _ in 0..<200 where status != "expired" {
                 try await Task.sleep(for: .milliseconds(50))
                 status = object(try await client.send(.get, "/reservations/expiring").body)["status"] as? String
             }
@@ -61,13 +62,14 @@ import Testing
     func concurrentSweepsReturnStockOnce(engine: Engine) async throws {
         let options = InventoryServiceOptions(catalogue: testCatalogue, reservationTTL: .milliseconds(50), sweepInterval: .seconds(3600))
         let app = try await makeInventoryService(try engine.freshDatabase(), options: options)
+        let sweeper = app.sweeper
         try await app.kit.makeApplication().test(.router) { client in
             for index in 0..<5 { #expect(try await client.reserve("r\(index)", [("A-1", 2)]).status == .created) }
             #expect(try await client.stock("A-1") == 0)
             try await Task.sleep(for: .milliseconds(100))
             let now = Date()
             let counts = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<4 { group.addTask { try await app.sweeper.sweep(now: now) } }
+                for _ in 0..<4 { group.addTask { try await sweeper.sweep(now: now) } }
                 return try await group.reduce(0, +)
             }
             #expect(counts == 5)

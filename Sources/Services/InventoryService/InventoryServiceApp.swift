@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaHTTP
+import FlotillaIdempotency
 import FlotillaStore
 import Foundation
 import Logging
@@ -29,29 +30,29 @@ public final class InventoryServiceApp {
         options: InventoryServiceOptions = .init(),
         metricsFactory: (any MetricsFactory)? = nil
     ) throws {
-        kit = try ServiceKit(configuration: configuration)
-        store = try Store(location: configuration.resolvedDatabase, logger: kit.logger)
-        let store = self.store
+        let kit = try ServiceKit(configuration: configuration)
+        let store = try Store(location: configuration.resolvedDatabase, logger: kit.logger)
         let metrics = InventoryMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         let ledger = ReservationLedger(ttl: options.reservationTTL)
-        let migrations = InventoryMigrations.all(catalogue: options.catalogue)
+        let migrations = InventoryServiceApp.migrations(catalogue: options.catalogue)
+        let sweeper = ReservationSweeper(store: store, ledger: ledger, interval: options.sweepInterval, metrics: metrics, logger: kit.logger)
+        self.kit = kit
+        self.store = store
+        self.sweeper = sweeper
 
         kit.readiness.addCheck(.init(name: "database") { try await store.ping() })
         kit.addStartupTask("migrations") { try await store.migrate(migrations) }
-
-        sweeper = ReservationSweeper(
-            store: store,
-            ledger: ledger,
-            interval: options.sweepInterval,
-            readiness: kit.readiness,
-            metrics: metrics,
-            logger: kit.logger
-        )
-        kit.addService(sweeper)
+        kit.addServiceAfterStartUp(sweeper)
 
         OpenAPIDocumentRoute.register(on: kit.routes, document: Self.openAPIDocument)
         ProductRoutes(products: ProductRepository(store: store)).register(on: kit.routes)
-        ReservationRoutes(store: store, ledger: ledger, stateChange: StateChange(store: store), metrics: metrics).register(on: kit.routes)
+        ReservationRoutes(store: store, ledger: ledger, stateChange: StateChange(idempotency: IdempotentExecutor(store: store)), metrics: metrics)
+            .register(on: kit.routes)
+    }
+
+    /// The schema (the service's own and the idempotency ledger's) and the one-time seed of `catalogue`.
+    static func migrations(catalogue: Catalogue) -> [Migration] {
+        InventoryMigrations.all(catalogue: catalogue) + IdempotentExecutor.migrations
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully and closes the store.

@@ -27,7 +27,11 @@ public struct InventoryServiceOptions: Sendable, Equatable {
             do {
                 catalogue = try Catalogue.load(path: path)
             } catch {
-                throw .init(variable: "CATALOGUE_FILE", value: path, expected: "a JSON catalogue {\"products\": [...]}; \(oneLine(error.description))")
+                throw .init(
+                    variable: "CATALOGUE_FILE",
+                    value: path,
+                    expected: "a JSON catalogue {\"products\": [...]}; \(oneLine(String(describing: error)))"
+                )
             }
         } else {
             do {

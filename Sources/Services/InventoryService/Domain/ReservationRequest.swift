@@ -4,7 +4,8 @@ import FlotillaCore
 struct ReservationRequest: Decodable {
     struct Item: Decodable {
         var sku: String?
-        var quantity: Int?
+        /// A number rather than an integer, so 1.5 or 1e30 is reported as this field's problem, not as unreadable JSON.
+        var quantity: Double?
     }
 
     var reservationId: String?
@@ -31,15 +32,16 @@ struct NewReservation: Sendable, Equatable {
             guard SKU.isValid(sku) else {
                 throw .invalidField("items[\(index)].sku", "items[\(index)].sku must be 1 to 64 letters, digits, '.', '_' or '-'.")
             }
-            guard let quantity = item.quantity else {
+            guard let number = item.quantity else {
                 throw .invalidField("items[\(index)].quantity", "items[\(index)].quantity is required.")
             }
-            guard (1...ReservationLimits.maximumQuantity).contains(quantity) else {
+            guard number.rounded() == number, number >= 1, number <= Double(ReservationLimits.maximumQuantity) else {
                 throw .invalidField(
                     "items[\(index)].quantity",
-                    "items[\(index)].quantity must be from 1 to \(ReservationLimits.maximumQuantity)."
+                    "items[\(index)].quantity must be a whole number from 1 to \(ReservationLimits.maximumQuantity)."
                 )
             }
+            let quantity = Int(number)
             let total = totals[sku, default: 0] + quantity
             guard total <= ReservationLimits.maximumQuantity else {
                 throw .invalidField("items[\(index)].quantity", "The quantities of \(sku) add up to more than \(ReservationLimits.maximumQuantity).")

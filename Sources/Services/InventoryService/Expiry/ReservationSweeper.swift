@@ -1,4 +1,3 @@
-import FlotillaHTTP
 import FlotillaStore
 import Foundation
 import Logging
@@ -13,7 +12,6 @@ public struct ReservationSweeper: Service {
     let store: Store
     let ledger: ReservationLedger
     let interval: Duration
-    let readiness: Readiness
     let metrics: InventoryMetrics
     let logger: Logger
 
@@ -21,12 +19,10 @@ public struct ReservationSweeper: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                if readiness.hasStarted {
-                    do {
-                        _ = try await sweep(now: Date())
-                    } catch {
-                        logger.warning("reservation sweep failed; retrying", metadata: ["error": .string("\(error)")])
-                    }
+                do {
+                    try await sweep(now: Date())
+                } catch {
+                    logger.warning("reservation sweep failed; retrying", metadata: ["error": .string("\(error)")])
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -15,7 +15,8 @@ struct ReservationRoutes: Sendable {
 
     func register(on routes: RouteTable) {
         routes.post("/reservations") { request, context in
-            try await recordingOutcome { outcome in
+            let request = try await Self.collected(request, context)
+            return try await recordingOutcome { outcome in
                 try await stateChange.run(request, context: context, scope: "reservations") { request, database in
                     let input = try await request.decodeJSON(as: ReservationRequest.self, context: context)
                     let reservation = try NewReservation(input)
@@ -34,6 +35,7 @@ struct ReservationRoutes: Sendable {
         }
         routes.post("/reservations/{id}/release") { request, context in
             let id = try Self.id(context)
+            let request = try await Self.collected(request, context)
             return try await recordingOutcome { outcome in
                 try await stateChange.run(request, context: context, scope: "reservations.release") { request, database in
                     let result = try await ledger.release(id: id, now: Date(), in: database)
@@ -44,6 +46,7 @@ struct ReservationRoutes: Sendable {
         }
         routes.post("/reservations/{id}/commit") { request, context in
             let id = try Self.id(context)
+            let request = try await Self.collected(request, context)
             return try await recordingOutcome { outcome in
                 try await stateChange.run(request, context: context, scope: "reservations.commit") { request, database in
                     let result = try await ledger.commit(id: id, now: Date(), in: database)
@@ -72,6 +75,17 @@ struct ReservationRoutes: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// The request with its body collected (up to the limit), so a retry after a ``ReservationLedger/Race`` can read it again.
+    private static func collected(_ request: Request, _ context: ServiceRequestContext) async throws -> Request {
+        var request = request
+        do {
+            _ = try await request.collectBody(upTo: context.bodyLimit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw ProblemDetails.contentTooLarge(limit: context.bodyLimit)
+        }
+        return request
     }
 
     private static func id(_ context: ServiceRequestContext) throws -> String {

@@ -1,19 +1,21 @@
 import FlotillaHTTP
+import FlotillaIdempotency
 import FlotillaStore
 import Hummingbird
 import SQLKit
 
-/// Runs the work of a state-changing request in one transaction, so its writes commit together or not at all.
+/// Runs the work of a state-changing request in one transaction, at most once per `Idempotency-Key`:
+/// a repeat with the same key replays the first response, the same key with another body is a 422.
 struct StateChange: Sendable {
-    let store: Store
+    let idempotency: IdempotentExecutor
 
-    /// Runs `work` with the open transaction; `scope` names the operation for idempotency records.
+    /// Runs `work` with the open transaction; `scope` names the operation the key is unique within.
     func run(
         _ request: Request,
         context: ServiceRequestContext,
         scope: String,
         _ work: @escaping @Sendable (Request, any SQLDatabase) async throws -> Response
     ) async throws -> Response {
-        try await store.transaction { database in try await work(request, database) }
+        try await idempotency.execute(request, context: context, scope: scope, work)
     }
 }
