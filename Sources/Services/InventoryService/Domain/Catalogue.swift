@@ -36,7 +36,8 @@ public struct Catalogue: Sendable, Equatable {
             file = try JSONDecoder().decode(File.self, from: data)
         } catch let error as DecodingError {
             let problem = JSONBodyDecoding.problem(for: error, body: ByteBuffer(bytes: data))
-            throw Invalid(description: problem.detail ?? "the file is not a catalogue")
+            let detail = problem.detail ?? "the file is not a catalogue"
+            throw Invalid(description: detail.replacingOccurrences(of: "The body is", with: "the file is"))
         } catch {
             throw Invalid(description: "the file is not a catalogue")
         }
