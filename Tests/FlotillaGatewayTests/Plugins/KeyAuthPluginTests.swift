@@ -77,3 +77,24 @@ struct KeyAuthPluginTests {
         #expect(PluginTest.configurationError("nope", "")?.hasPrefix("name: plugin 'nope' not enabled") == true)
     }
 }
+
+@Suite("plugin configuration errors")
+struct PluginConfigurationErrorTests {
+    @Test func errorsCarryTheLineOfTheBadField() throws {
+        let yaml = "key_names: [apikey]\nhide_credentials: perhaps\n"
+        do {
+            _ = try PluginTest.factory().make(name: "key-auth", config: try PluginTest.config(yaml))
+            Issue.record("a bad boolean was accepted")
+        } catch let error as GatewayPluginConfigurationError {
+            #expect(error.field == "config.hide_credentials")
+            #expect(error.message == "expected a boolean")
+            #expect(error.line == 2)
+        }
+    }
+
+    @Test func nullFieldsMeanDefaultsAsInKongDeclarativeFiles() throws {
+        let yaml = "minute: 10\nsecond: null\nredis_host: null\nheader_name: null"
+        #expect(PluginTest.configurationError("rate-limiting", yaml) == nil)
+        #expect(PluginTest.configurationError("jwt", "anonymous: null\ncookie_names: ~") == nil)
+    }
+}

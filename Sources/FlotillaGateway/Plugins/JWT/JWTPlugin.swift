@@ -11,6 +11,7 @@ struct JWTPlugin: GatewayPlugin {
     let consumers: ConsumerDirectory
     let verifier: JWTSignatureVerifier
     let jwks: JWKSKeySource?
+    let cache = VerifiedTokenCache()
     /// Seconds since the epoch (tests move it).
     let now: @Sendable () -> Double
 
@@ -61,6 +62,11 @@ struct JWTPlugin: GatewayPlugin {
         case .unrecognizable: return unauthorized("Unrecognizable token")
         case .token(let token): raw = token
         }
+        if let cached = cache.entry(for: raw) {
+            if let failure = checkClaims(cached.claims) { return failure }
+            ConsumerAuthentication.authenticate(&exchange, consumer: cached.consumer, credential: cached.credential)
+            return .success
+        }
         let token: JWTToken
         do { token = try JWTToken(raw) } catch { return unauthorized("Bad token; \(error.rawValue)") }
 
@@ -72,7 +78,7 @@ struct JWTPlugin: GatewayPlugin {
         if key.isEmpty { return unauthorized("Invalid '\(claimName)' in claims") }
 
         guard let (consumer, credential) = consumers.jwtCredential(key: key) else {
-            if let jwks { return await authenticateWithJWKS(&exchange, token: token, jwks: jwks) }
+            if let jwks { return await authenticateWithJWKS(&exchange, raw: raw, token: token, jwks: jwks) }
             return unauthorized("No credentials found for given '\(claimName)'")
         }
         guard token.algorithm == credential.algorithm else { return unauthorized("Invalid algorithm") }
@@ -83,12 +89,18 @@ struct JWTPlugin: GatewayPlugin {
         } catch {
             return unauthorized("Invalid key/secret")
         }
-        if let failure = checkClaims(token) { return failure }
+        remember(raw, token, consumer: consumer, credential: credential.key)
+        if let failure = checkClaims(token.claims) { return failure }
         ConsumerAuthentication.authenticate(&exchange, consumer: consumer, credential: credential.key)
         return .success
     }
 
-    private func authenticateWithJWKS(_ exchange: inout GatewayExchange, token: JWTToken, jwks: JWKSKeySource) async -> Outcome {
+    private func authenticateWithJWKS(
+        _ exchange: inout GatewayExchange,
+        raw: String,
+        token: JWTToken,
+        jwks: JWKSKeySource
+    ) async -> Outcome {
         guard !token.algorithm.hasPrefix("HS") else { return unauthorized("Invalid algorithm") }
         guard let key = await jwks.key(kid: token.header["kid"]?.string, alg: token.algorithm) else {
             return unauthorized("No credentials found for given '\(configuration.keyClaimName)'")
@@ -96,17 +108,23 @@ struct JWTPlugin: GatewayPlugin {
         guard (try? key.verify(token.signature, signs: Array(token.signingInput.utf8))) == true else {
             return unauthorized("Invalid signature")
         }
-        if let failure = checkClaims(token) { return failure }
         let subject = token.claims["sub"]?.string ?? token.header["kid"]?.string ?? "jwks"
+        remember(raw, token, consumer: nil, credential: subject)
+        if let failure = checkClaims(token.claims) { return failure }
         ConsumerAuthentication.authenticate(&exchange, consumer: nil, credential: subject)
         return .success
     }
 
-    private func checkClaims(_ token: JWTToken) -> Outcome? {
+    /// Remembers a token whose signature verified (its claims are checked on every use).
+    private func remember(_ raw: String, _ token: JWTToken, consumer: GatewayConsumer?, credential: String) {
+        cache.store(.init(claims: token.claims, consumer: consumer, credential: credential, verifiedAt: .now), for: raw)
+    }
+
+    private func checkClaims(_ claims: [String: JSONValue]) -> Outcome? {
         let now = self.now()
-        let errors = JWTRegisteredClaims.verify(token.claims, claimsToVerify: configuration.claimsToVerify, now: now)
+        let errors = JWTRegisteredClaims.verify(claims, claimsToVerify: configuration.claimsToVerify, now: now)
         if !errors.isEmpty { return .failure(.kongFieldErrors(.unauthorized, errors)) }
-        let maximum = JWTRegisteredClaims.checkMaximumExpiration(token.claims, maximum: configuration.maximumExpiration, now: now)
+        let maximum = JWTRegisteredClaims.checkMaximumExpiration(claims, maximum: configuration.maximumExpiration, now: now)
         if !maximum.isEmpty { return .failure(.kongFieldErrors(.unauthorized, maximum)) }
         return nil
     }
