@@ -1,0 +1,42 @@
+import HTTPTypes
+
+/// What Kong's auth plugins do once they know who is calling: set the consumer on the exchange and the
+/// `X-Consumer-*`, `X-Credential-Identifier` and `X-Anonymous-Consumer` headers sent upstream.
+enum ConsumerAuthentication {
+    static let consumerID = HTTPField.Name("X-Consumer-ID")!
+    static let consumerCustomID = HTTPField.Name("X-Consumer-Custom-ID")!
+    static let consumerUsername = HTTPField.Name("X-Consumer-Username")!
+    static let credentialIdentifier = HTTPField.Name("X-Credential-Identifier")!
+    static let anonymousConsumer = HTTPField.Name("X-Anonymous-Consumer")!
+
+    /// Authenticates `consumer` with the credential `credential` (nil = anonymous).
+    static func authenticate(_ exchange: inout GatewayExchange, consumer: GatewayConsumer?, credential: String?) {
+        exchange.consumer = consumer
+        exchange.credentialIdentifier = credential
+        set(&exchange.request.headerFields, consumerID, consumer?.id)
+        set(&exchange.request.headerFields, consumerCustomID, consumer?.customID)
+        set(&exchange.request.headerFields, consumerUsername, consumer?.username)
+        set(&exchange.request.headerFields, credentialIdentifier, credential)
+        set(&exchange.request.headerFields, anonymousConsumer, credential == nil ? "true" : nil)
+    }
+
+    /// The anonymous fallback of a failed authentication, as Kong does it: with `anonymous` set, the request goes on
+    /// as that consumer; without it, `failure` is the answer. A configured but missing anonymous consumer is a 500.
+    static func fallBack(
+        _ exchange: inout GatewayExchange,
+        anonymous: String?,
+        consumers: ConsumerDirectory,
+        failure: GatewayPluginResponse
+    ) -> GatewayPluginResponse? {
+        guard let anonymous else { return failure }
+        guard let consumer = consumers.consumer(idOrUsername: anonymous) else {
+            return .kongError(.internalServerError, message: "An unexpected error occurred")
+        }
+        authenticate(&exchange, consumer: consumer, credential: nil)
+        return nil
+    }
+
+    private static func set(_ fields: inout HTTPFields, _ name: HTTPField.Name, _ value: String?) {
+        if let value { fields[name] = value } else { fields[name] = nil }
+    }
+}

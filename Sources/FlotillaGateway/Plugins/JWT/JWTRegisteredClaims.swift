@@ -1,0 +1,27 @@
+/// Kong's checks of `exp` and `nbf` (`claims_to_verify`) and of `maximum_expiration`; errors keyed by claim, as the
+/// 401 body Kong sends (`{"exp":"token expired"}`).
+enum JWTRegisteredClaims {
+    static func verify(_ claims: [String: JSONValue], claimsToVerify: [String], now: Double) -> [String: String] {
+        var errors: [String: String] = [:]
+        for name in claimsToVerify {
+            guard let value = claims[name]?.number else {
+                errors[name] = "must be a number"
+                continue
+            }
+            switch name {
+            case "exp" where value <= now: errors[name] = "token expired"
+            case "nbf" where value > now: errors[name] = "token not valid yet"
+            default: break
+            }
+        }
+        return errors
+    }
+
+    static func checkMaximumExpiration(_ claims: [String: JSONValue], maximum: Int, now: Double) -> [String: String] {
+        guard maximum > 0 else { return [:] }
+        guard let exp = claims["exp"]?.number, exp - now <= Double(maximum) else {
+            return ["exp": "exceeds maximum allowed expiration"]
+        }
+        return [:]
+    }
+}

@@ -1,0 +1,58 @@
+import HTTPTypes
+
+/// Where Kong's jwt plugin looks for a token: the `uri_param_names` query parameters, then `cookie_names`
+/// cookies, then `header_names` headers holding `Bearer <token>`.
+enum JWTTokenLocator {
+    enum Found: Equatable {
+        case none
+        case multiple
+        case unrecognizable
+        case token(String)
+    }
+
+    static func find(in request: HTTPRequest, configuration: JWTPluginConfiguration) -> Found {
+        let target = RequestTarget(request.path)
+        for name in configuration.uriParamNames {
+            let values = target.values(of: name)
+            if values.count > 1 { return .multiple }
+            if let value = values.first { return .token(value) }
+        }
+        if !configuration.cookieNames.isEmpty {
+            let cookieHeaders = request.headerFields[values: .cookie]
+            for name in configuration.cookieNames {
+                if let value = Cookies.value(name, in: cookieHeaders), !value.isEmpty { return .token(value) }
+            }
+        }
+        for name in configuration.headerNames {
+            guard let field = HTTPFieldNames.make(name), let value = request.headerFields[field] else { continue }
+            if let token = bearerToken(value) { return .token(token) }
+        }
+        return .none
+    }
+
+    /// The token in `value` as Kong's pattern `\s*[Bb]earer\s+(.+)` finds it (anywhere in the value).
+    static func bearerToken(_ value: String) -> String? {
+        let bytes = Array(value.utf8)
+        var index = 0
+        let word = Array("earer".utf8)
+        while index + 7 <= bytes.count {
+            if bytes[index] == UInt8(ascii: "B") || bytes[index] == UInt8(ascii: "b"),
+                Array(bytes[(index + 1)..<(index + 6)]) == word
+            {
+                var cursor = index + 6
+                while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
+                if cursor > index + 6, cursor < bytes.count {
+                    let end = bytes[cursor...].firstIndex(where: { $0 == UInt8(ascii: "\n") }) ?? bytes.count
+                    // `\s+` is greedy but must leave one character for `(.+)`.
+                    return String(decoding: bytes[cursor..<end], as: UTF8.self)
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
+    }
+}

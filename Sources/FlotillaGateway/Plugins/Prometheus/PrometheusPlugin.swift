@@ -1,0 +1,74 @@
+import HTTPTypes
+import Prometheus
+import Yams
+
+/// Kong's prometheus plugin `config`: `per_consumer`, `status_code_metrics`, `latency_metrics`,
+/// `bandwidth_metrics`, `upstream_health_metrics` (all false by default, as in Kong 3).
+struct PrometheusPluginConfiguration: Sendable, Hashable {
+    var perConsumer = false
+    var statusCodeMetrics = false
+    var latencyMetrics = false
+    var bandwidthMetrics = false
+    var upstreamHealthMetrics = false
+
+    init(_ node: Yams.Node?) throws {
+        let config = try PluginConfigReader(node)
+        try config.rejectUnknownFields([
+            "per_consumer", "status_code_metrics", "latency_metrics", "bandwidth_metrics", "upstream_health_metrics",
+            "ai_metrics",
+        ])
+        perConsumer = try config.bool("per_consumer", default: false)
+        statusCodeMetrics = try config.bool("status_code_metrics", default: false)
+        latencyMetrics = try config.bool("latency_metrics", default: false)
+        bandwidthMetrics = try config.bool("bandwidth_metrics", default: false)
+        upstreamHealthMetrics = try config.bool("upstream_health_metrics", default: false)
+        _ = try config.bool("ai_metrics", default: false)
+    }
+}
+
+/// Kong's `prometheus` plugin: in the log phase, `kong_http_requests_total{service,route,code,source,workspace,consumer}`,
+/// the `kong_request_latency_ms` / `kong_upstream_latency_ms` / `kong_kong_latency_ms` histograms and
+/// `kong_bandwidth_bytes{direction}`, into the registry `/metrics` emits.
+struct PrometheusPlugin: GatewayPlugin {
+    let name = "prometheus"
+    let priority = 13
+    let configuration: PrometheusPluginConfiguration
+    let metrics: KongPrometheusMetrics
+
+    func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? { nil }
+
+    func log(_ exchange: GatewayExchange, response: HTTPResponse, latency: Duration) {
+        let service = exchange.serviceName ?? ""
+        let route = exchange.routeName ?? ""
+        let consumer = configuration.perConsumer ? (exchange.consumer?.username ?? exchange.consumer?.id ?? "") : ""
+        if configuration.statusCodeMetrics {
+            metrics.countRequest(
+                service: service,
+                route: route,
+                code: response.status.code,
+                source: exchange.responseSource.rawValue,
+                consumer: consumer
+            )
+        }
+        if configuration.latencyMetrics {
+            let total = Self.milliseconds(latency)
+            metrics.recordLatency("kong_request_latency_ms", service: service, route: route, milliseconds: total)
+            if let upstream = exchange.upstreamLatency {
+                let upstreamMs = Self.milliseconds(upstream)
+                metrics.recordLatency("kong_upstream_latency_ms", service: service, route: route, milliseconds: upstreamMs)
+                metrics.recordLatency("kong_kong_latency_ms", service: service, route: route, milliseconds: max(0, total - upstreamMs))
+            } else {
+                metrics.recordLatency("kong_kong_latency_ms", service: service, route: route, milliseconds: total)
+            }
+        }
+        if configuration.bandwidthMetrics {
+            metrics.countBandwidth(service: service, route: route, direction: "ingress", bytes: exchange.requestBodyBytes, consumer: consumer)
+            metrics.countBandwidth(service: service, route: route, direction: "egress", bytes: exchange.responseBodyBytes, consumer: consumer)
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1_000 + Double(attoseconds) / 1e15
+    }
+}

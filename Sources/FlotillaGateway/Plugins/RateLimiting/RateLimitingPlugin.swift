@@ -1,0 +1,72 @@
+import FlotillaResilience
+import HTTPTypes
+
+/// Kong's `rate-limiting` plugin: counts requests per identifier (consumer, credential, IP, service, header value
+/// or path) in calendar windows, answers `error_code` (429) with `{"message":"API rate limit exceeded"}` and
+/// `Retry-After` once a window is full, and sends `RateLimit-Limit/Remaining/Reset` and
+/// `X-RateLimit-Limit-<Window>`/`X-RateLimit-Remaining-<Window>` unless `hide_client_headers`.
+struct RateLimitingPlugin: GatewayPlugin {
+    let name = "rate-limiting"
+    let priority = 910
+    let configuration: RateLimitingPluginConfiguration
+    let limiter: WindowRateLimiter
+    /// The wall clock (tests move it).
+    let now: @Sendable () -> UnixTime
+    private let headerField: HTTPField.Name?
+
+    init(
+        configuration: RateLimitingPluginConfiguration,
+        store: any RateLimitCounterStore,
+        now: @escaping @Sendable () -> UnixTime = { .now() }
+    ) {
+        self.configuration = configuration
+        self.limiter = WindowRateLimiter(limits: configuration.limits, algorithm: .fixed, store: store)
+        self.now = now
+        self.headerField = configuration.headerName.flatMap(HTTPFieldNames.make)
+    }
+
+    /// The counter key of this request: route and service (as Kong scopes them) and the identifier.
+    func counterKey(_ exchange: GatewayExchange) -> String {
+        "\(exchange.routeName ?? ""):\(exchange.serviceName ?? ""):\(identifier(exchange))"
+    }
+
+    func identifier(_ exchange: GatewayExchange) -> String {
+        switch configuration.limitBy {
+        case .consumer:
+            if let id = exchange.consumer?.id { return id }
+            if let credential = exchange.credentialIdentifier { return credential }
+        case .credential:
+            if let credential = exchange.credentialIdentifier { return credential }
+        case .service:
+            if let service = exchange.serviceName { return service }
+        case .header:
+            if let field = headerField, let value = exchange.request.headerFields[field] { return value }
+        case .path:
+            if let path = configuration.path, RequestTarget(exchange.request.path).path == path { return path }
+        case .ip:
+            break
+        }
+        return exchange.clientAddress
+    }
+
+    func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
+        let result: WindowRateLimitResult
+        do {
+            result = try await limiter.acquire(key: counterKey(exchange), now: now())
+        } catch {
+            return configuration.faultTolerant ? nil : .unexpectedError
+        }
+        var headers = HTTPFields()
+        if !configuration.hideClientHeaders {
+            for (name, value) in result.headers where name != "Retry-After" {
+                if let field = HTTPField.Name(name) { headers[field] = value }
+            }
+        }
+        if result.isAllowed {
+            exchange.responseHeaders.append(contentsOf: headers)
+            return nil
+        }
+        headers[.retryAfter] = String(result.decision.retryAfterSeconds ?? result.decision.resetSeconds)
+        return .kongError(HTTPResponse.Status(code: configuration.errorCode), message: configuration.errorMessage, headers: headers)
+    }
+}

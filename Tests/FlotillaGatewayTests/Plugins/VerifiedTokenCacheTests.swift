@@ -1,0 +1,48 @@
+import Testing
+
+@testable import FlotillaGateway
+
+@Suite("jwt verified-token cache")
+struct VerifiedTokenCacheTests {
+    static func entry(at instant: ContinuousClock.Instant) -> VerifiedTokenCache.Entry {
+        .init(claims: ["exp": .number(1)], consumer: nil, credential: "k", verifiedAt: instant)
+    }
+
+    @Test func entriesAreTrustedForTheirLifetimeOnlyAndTheCacheIsBounded() {
+        let start = ContinuousClock.now
+        let cache = VerifiedTokenCache(capacity: 3, lifetime: .seconds(60))
+        cache.store(Self.entry(at: start), for: "t1")
+        #expect(cache.entry(for: "t1", now: start + .seconds(59))?.credential == "k")
+        #expect(cache.entry(for: "t1", now: start + .seconds(60)) == nil)
+        #expect(cache.entry(for: "t2", now: start) == nil)
+        for token in ["t2", "t3", "t4"] { cache.store(Self.entry(at: start), for: token) }
+        #expect(cache.count <= 3)
+    }
+
+    @Test func aCachedTokenStillHasItsClaimsCheckedOnEveryUse() async throws {
+        let issued = PyJWT.now
+        let token = try PyJWT.mint(
+            .init(payload: ["iss": "alice-issuer", "exp": .number(Double(issued + 100))], key: JWTPluginTests.secret, alg: "HS256")
+        )
+        let consumers = try JWTPluginTests.consumers()
+        let configuration = try JWTPluginConfiguration(try PluginTest.config("claims_to_verify: [exp]"))
+        let clock = Clock(now: Double(issued))
+        let plugin = JWTPlugin(configuration: configuration, consumers: consumers) { clock.now }
+        var first = JWTPluginTests.bearer(token)
+        let accepted = await plugin.access(&first)
+        #expect(accepted == nil)
+        #expect(plugin.cache.count == 1)
+        clock.now += 200
+        var later = JWTPluginTests.bearer(token)
+        let expired = await plugin.access(&later)
+        #expect(PluginTest.body(expired) == #"{"exp":"token expired"}"#)
+        #expect(later.consumer == nil)
+    }
+
+    final class Clock: @unchecked Sendable {
+        // Only the test's own task reads and writes it, one step after another.
+        var now: Double
+
+        init(now: Double) { self.now = now }
+    }
+}
