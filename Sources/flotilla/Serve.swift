@@ -1,6 +1,8 @@
 import ArgumentParser
 import FlotillaCore
 import Foundation
+import PaymentService
+import ShippingService
 import UserService
 
 /// `flotilla serve <service>`: runs one service in the foreground until SIGTERM or Ctrl-C.
@@ -31,6 +33,10 @@ struct Serve: AsyncParsableCommand {
             let configuration = try listen.configuration(defaults: UserServiceApp.defaults)
             let options = try loadOrExit { () throws(ConfigurationError) in try UserServiceOptions.load() }
             try await UserServiceApp(configuration: configuration, options: options).run()
+        case .paymentService:
+            try await PaymentServiceApp(configuration: listen.configuration(defaults: PaymentServiceApp.defaults)).run()
+        case .shippingService:
+            try await ShippingServiceApp(configuration: listen.configuration(defaults: ShippingServiceApp.defaults)).run()
         }
     }
 }
@@ -38,4 +44,6 @@ struct Serve: AsyncParsableCommand {
 /// The services `flotilla serve` can run.
 enum ServiceName: String, CaseIterable, ExpressibleByArgument {
     case userService = "user-service"
+    case paymentService = "payment-service"
+    case shippingService = "shipping-service"
 }
