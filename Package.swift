@@ -262,7 +262,7 @@ let package = Package(
             name: "flotilla",
             dependencies: [
                 "FlotillaCore", "FlotillaHTTP", "UserService",
-                "FlotillaRegistry", "FlotillaGateway",
+                "FlotillaRegistry", "FlotillaGateway", "FlotillaDiscovery",
                 "InventoryService", "PaymentService", "ShippingService", "OrderService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -63,6 +63,12 @@ public final class ServiceKit {
         services.append(service)
     }
 
+    /// Adds a long-running service that starts only after the start-up work has finished (a saga
+    /// orchestrator or an expiry sweeper that needs the migrated database).
+    public func addServiceAfterStartUp(_ service: any Service) {
+        services.append(AfterStartUpService(service: service, readiness: readiness))
+    }
+
     /// Runs the start-up work once, without retries, and marks the service ready (for in-process tests).
     public func startUp() async throws {
         for task in startupTasks { try await task.body() }
