@@ -25,7 +25,7 @@ import Yams
     }
 
     @Test func theDocumentIsServedAndNamesTheTestCards() async throws {
-        try await withPaymentService { client, _ in
+        try await withPaymentService { client in
             let response = try await client.send(.get, "/openapi.yaml")
             #expect(response.status == .ok)
             #expect(String(buffer: response.body) == PaymentServiceApp.openAPIDocument)

@@ -34,14 +34,17 @@ func makePaymentService(_ database: DatabaseLocation, now: Date = testNow) async
     return app
 }
 
+/// The largest body a service accepts when MAX_BODY_SIZE is not set.
+let defaultBodyLimit = ServiceConfiguration(serviceName: "limit", port: 0).maxBodySize
+
 /// Runs `body` against a fresh payment-service on `engine` and shuts its store down afterwards.
 func withPaymentService(
     _ engine: Engine = .sqlite,
-    _ body: @escaping @Sendable (any TestClientProtocol, PaymentServiceApp) async throws -> Void
+    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     let app = try await makePaymentService(try engine.freshDatabase())
     do {
-        try await app.kit.makeApplication().test(.router) { client in try await body(client, app) }
+        try await app.kit.makeApplication().test(.router) { client in try await body(client) }
     } catch {
         await app.store.shutdown()
         throw error

@@ -7,7 +7,7 @@ import Testing
 @Suite struct RefundTests {
     @Test(arguments: Engine.allCases)
     func aCapturedPaymentIsRefundedOnceAndARepeatAnswersTheSame(engine: Engine) async throws {
-        try await withPaymentService(engine) { client, _ in
+        try await withPaymentService(engine) { client in
             let id = try await client.capturedPayment("order-1")
             let first = try await client.send(.post, "/payments/\(id)/refund")
             #expect(first.status == .ok)
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func aDeclinedPaymentCannotBeRefundedAndAnUnknownOneIs404() async throws {
-        try await withPaymentService { client, _ in
+        try await withPaymentService { client in
             let declined = try await client.send(.post, "/payments", json: charge("order-1", card: "4000000000000002"))
             let id = try #require(object(declined.body)["paymentId"] as? String)
             let refund = try await client.send(.post, "/payments/\(id)/refund")
@@ -38,7 +38,7 @@ import Testing
 
     @Test(arguments: Engine.allCases)
     func refundingByOrderRefundsEveryCapturedPaymentOfThatOrderOnly(engine: Engine) async throws {
-        try await withPaymentService(engine) { client, _ in
+        try await withPaymentService(engine) { client in
             let first = try await client.capturedPayment("order-a", amount: 100)
             let second = try await client.capturedPayment("order-a", card: "5555555555554444", amount: 200)
             _ = try await client.send(.post, "/payments", json: charge("order-a", card: "4000000000009995"))
@@ -67,7 +67,7 @@ import Testing
 
     @Test(arguments: [#"{}"#, #"{"orderId":""}"#, #"{"orderId":7}"#, #"{"orderId":"#])
     func refundingByOrderNeedsAnOrderId(body: String) async throws {
-        try await withPaymentService { client, _ in
+        try await withPaymentService { client in
             let response = try await client.send(.post, "/payments/refunds", json: body)
             #expect(response.status == .badRequest)
             #expect(response.headers[.contentType] == "application/problem+json")
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func concurrentRefundsOfOnePaymentAllAnswerRefunded() async throws {
-        try await withPaymentService { client, _ in
+        try await withPaymentService { client in
             let id = try await client.capturedPayment("order-1")
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<8 { group.addTask { Int(try await client.send(.post, "/payments/\(id)/refund").status.code) } }

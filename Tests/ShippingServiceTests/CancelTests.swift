@@ -7,7 +7,7 @@ import Testing
 @Suite struct CancelTests {
     @Test(arguments: Engine.allCases)
     func aShipmentIsCancelledOnceAndARepeatAnswersTheSame(engine: Engine) async throws {
-        try await withShippingService(engine) { client, _ in
+        try await withShippingService(engine) { client in
             let id = try await client.scheduledShipment("order-1")
             let first = try await client.send(.post, "/shipments/\(id)/cancel")
             #expect(first.status == .ok)
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func cancellingAnUnknownShipmentIs404() async throws {
-        try await withShippingService { client, _ in
+        try await withShippingService { client in
             let response = try await client.send(.post, "/shipments/no-such-id/cancel")
             #expect(response.status == .notFound)
             #expect(response.headers[.contentType] == "application/problem+json")
@@ -31,7 +31,7 @@ import Testing
 
     @Test(arguments: Engine.allCases)
     func cancellingByOrderCancelsEveryScheduledShipmentOfThatOrderOnly(engine: Engine) async throws {
-        try await withShippingService(engine) { client, _ in
+        try await withShippingService(engine) { client in
             let first = try await client.scheduledShipment("order-a")
             let second = try await client.scheduledShipment("order-a")
             let other = try await client.scheduledShipment("order-b")
@@ -56,7 +56,7 @@ import Testing
 
     @Test(arguments: [#"{}"#, #"{"orderId":""}"#, #"{"orderId":["a"]}"#, "not json"])
     func cancellingByOrderNeedsAnOrderId(body: String) async throws {
-        try await withShippingService { client, _ in
+        try await withShippingService { client in
             let response = try await client.send(.post, "/shipments/cancellations", json: body)
             #expect(response.status == .badRequest)
             #expect(response.headers[.contentType] == "application/problem+json")

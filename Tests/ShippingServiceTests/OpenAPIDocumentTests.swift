@@ -25,7 +25,7 @@ import Yams
     }
 
     @Test func theDocumentIsServedAndNamesTheTestSwitch() async throws {
-        try await withShippingService { client, _ in
+        try await withShippingService { client in
             let response = try await client.send(.get, "/openapi.yaml")
             #expect(response.status == .ok)
             #expect(String(buffer: response.body) == ShippingServiceApp.openAPIDocument)

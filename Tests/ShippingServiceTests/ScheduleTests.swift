@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 @Suite struct ScheduleTests {
     @Test(arguments: Engine.allCases)
     func aShipmentIsScheduledWithATrackingId(engine: Engine) async throws {
-        try await withShippingService(engine) { client, _ in
+        try await withShippingService(engine) { client in
             let response = try await client.send(.post, "/shipments", json: shipmentJSON())
             #expect(response.status == .created, "\(String(buffer: response.body))")
             let shipment = object(response.body)
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func trackingIdsDiffer() async throws {
-        try await withShippingService { client, _ in
+        try await withShippingService { client in
             var tracking: Set<String> = []
             for index in 0..<20 {
                 let response = try await client.send(.post, "/shipments", json: shipment("order-\(index)"))
@@ -39,7 +40,7 @@ import Testing
 
     @Test(arguments: Engine.allCases)
     func theTestOnlyDestinationIsRefusedWith422AndRecordsNothing(engine: Engine) async throws {
-        try await withShippingService(engine) { client, _ in
+        try await withShippingService(engine) { client in
             let response = try await client.send(.post, "/shipments", json: shipment("order-x", country: "XX"))
             #expect(response.status == .unprocessableContent)
             #expect(response.headers[.contentType] == "application/problem+json")
@@ -82,7 +83,7 @@ import Testing
         (#"{"orderId":"order-1","items":[{"sku":"A","quantity":1}]}"#, "address"),
     ])
     func invalidShipmentsAre400NamingTheFieldAndRecordNothing(body: String, field: String) async throws {
-        try await withShippingService { client, _ in
+        try await withShippingService { client in
             let response = try await client.send(.post, "/shipments", json: body)
             #expect(response.status == .badRequest, "\(String(buffer: response.body))")
             #expect(response.headers[.contentType] == "application/problem+json")
@@ -92,14 +93,14 @@ import Testing
     }
 
     @Test func malformedBodiesAre4xxProblems() async throws {
-        try await withShippingService { client, app in
+        try await withShippingService { client in
             let cases: [(String?, String, HTTPResponse.Status)] = [
                 (#"{"orderId":"order-1","address":{"#, "application/json", .badRequest),
                 ("\"just a string\"", "application/json", .badRequest),
                 ("", "application/json", .badRequest),
                 (nil, "application/json", .badRequest),
                 (shipmentJSON(), "application/xml", .unsupportedMediaType),
-                ("{\"orderId\":\"" + String(repeating: "x", count: app.kit.configuration.maxBodySize) + "\"}", "application/json", .contentTooLarge),
+                ("{\"orderId\":\"" + String(repeating: "x", count: defaultBodyLimit) + "\"}", "application/json", .contentTooLarge),
             ]
             for (body, contentType, status) in cases {
                 let response = try await client.send(.post, "/shipments", json: body, contentType: contentType)
@@ -111,7 +112,7 @@ import Testing
     }
 
     @Test func listingNeedsAnOrderIdAndUnknownShipmentsAre404() async throws {
-        try await withShippingService { client, _ in
+        try await withShippingService { client in
             let missing = try await client.send(.get, "/shipments")
             #expect(missing.status == .badRequest)
             #expect(object(missing.body)["field"] as? String == "orderId")

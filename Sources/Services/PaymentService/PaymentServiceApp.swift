@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaHTTP
+import FlotillaIdempotency
 import FlotillaStore
 import Foundation
 
@@ -29,9 +30,9 @@ public final class PaymentServiceApp {
         store = try Store(location: configuration.resolvedDatabase, logger: kit.logger)
         let store = self.store
         kit.readiness.addCheck(.init(name: "database") { try await store.ping() })
-        kit.addStartupTask("migrations") { try await store.migrate(PaymentMigrations.all) }
+        kit.addStartupTask("migrations") { try await store.migrate(PaymentMigrations.all + IdempotentExecutor.migrations) }
         OpenAPIDocumentRoute.register(on: kit.routes, document: Self.openAPIDocument)
-        PaymentRoutes(store: store, idempotency: IdempotencyGate(store: store), metrics: PaymentMetrics(), now: now)
+        PaymentRoutes(store: store, idempotency: IdempotentExecutor(store: store), metrics: PaymentMetrics(), now: now)
             .register(on: kit.routes)
     }
 

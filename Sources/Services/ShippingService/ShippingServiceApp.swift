@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaHTTP
+import FlotillaIdempotency
 import FlotillaStore
 import Foundation
 
@@ -27,9 +28,9 @@ public final class ShippingServiceApp {
         store = try Store(location: configuration.resolvedDatabase, logger: kit.logger)
         let store = self.store
         kit.readiness.addCheck(.init(name: "database") { try await store.ping() })
-        kit.addStartupTask("migrations") { try await store.migrate(ShippingMigrations.all) }
+        kit.addStartupTask("migrations") { try await store.migrate(ShippingMigrations.all + IdempotentExecutor.migrations) }
         OpenAPIDocumentRoute.register(on: kit.routes, document: Self.openAPIDocument)
-        ShippingRoutes(store: store, idempotency: IdempotencyGate(store: store), metrics: ShipmentMetrics()).register(on: kit.routes)
+        ShippingRoutes(store: store, idempotency: IdempotentExecutor(store: store), metrics: ShipmentMetrics()).register(on: kit.routes)
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully and closes the store.

@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaHTTP
+import FlotillaIdempotency
 import FlotillaStore
 import Foundation
 import Hummingbird
@@ -8,13 +9,13 @@ import SQLKit
 /// The HTTP API of payment-service. Every state-changing route runs through the idempotency ledger.
 struct PaymentRoutes: Sendable {
     let store: Store
-    let idempotency: IdempotencyGate
+    let idempotency: IdempotentExecutor
     let metrics: PaymentMetrics
     /// The current time (tests move it to check card expiry).
     let now: @Sendable () -> Date
     private let payments = PaymentRepository()
 
-    init(store: Store, idempotency: IdempotencyGate, metrics: PaymentMetrics, now: @escaping @Sendable () -> Date = Date.init) {
+    init(store: Store, idempotency: IdempotentExecutor, metrics: PaymentMetrics, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.idempotency = idempotency
         self.metrics = metrics
@@ -67,7 +68,7 @@ struct PaymentRoutes: Sendable {
             context.logger.warning("charge failed in processing (test card)", metadata: ["reason": "processing_error"])
             return PaymentProblem.processingError().response(path: request.uri.path, requestId: context.requestID)
         }
-        tally.record(into: metrics)
+        tally.record(into: metrics, unless: response)
         return response
     }
 
@@ -106,7 +107,7 @@ struct PaymentRoutes: Sendable {
             }
             return try JSONResponse.make(refunded.payment, status: .ok, cacheable: false)
         }
-        tally.record(into: metrics)
+        tally.record(into: metrics, unless: response)
         return response
     }
 
@@ -124,7 +125,7 @@ struct PaymentRoutes: Sendable {
             let refunded = try await payments.list(orderId: orderId, on: database).filter { $0.status == PaymentStatus.refunded.rawValue }
             return try JSONResponse.make(PaymentList(items: refunded.map(\.payment)), status: .ok, cacheable: false)
         }
-        tally.record(into: metrics)
+        tally.record(into: metrics, unless: response)
         return response
     }
 

@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaHTTP
+import FlotillaIdempotency
 import FlotillaStore
 import Foundation
 import Hummingbird
@@ -8,11 +9,11 @@ import SQLKit
 /// The HTTP API of shipping-service. Every state-changing route runs through the idempotency ledger.
 struct ShippingRoutes: Sendable {
     let store: Store
-    let idempotency: IdempotencyGate
+    let idempotency: IdempotentExecutor
     let metrics: ShipmentMetrics
     private let shipments = ShipmentRepository()
 
-    init(store: Store, idempotency: IdempotencyGate, metrics: ShipmentMetrics) {
+    init(store: Store, idempotency: IdempotentExecutor, metrics: ShipmentMetrics) {
         self.store = store
         self.idempotency = idempotency
         self.metrics = metrics
@@ -56,7 +57,7 @@ struct ShippingRoutes: Sendable {
             response.headers[.location] = "/shipments/\(stored.id)"
             return response
         }
-        tally.record(into: metrics)
+        tally.record(into: metrics, unless: response)
         return response
     }
 
@@ -89,7 +90,7 @@ struct ShippingRoutes: Sendable {
             }
             return try JSONResponse.make(shipment.shipment, status: .ok, cacheable: false)
         }
-        tally.record(into: metrics)
+        tally.record(into: metrics, unless: response)
         return response
     }
 
@@ -107,7 +108,7 @@ struct ShippingRoutes: Sendable {
             let cancelled = try await shipments.list(orderId: orderId, on: database).filter { $0.status == ShipmentStatus.cancelled.rawValue }
             return try JSONResponse.make(ShipmentList(items: cancelled.map(\.shipment)), status: .ok, cacheable: false)
         }
-        tally.record(into: metrics)
+        tally.record(into: metrics, unless: response)
         return response
     }
 
