@@ -29,6 +29,25 @@ import Testing
         }
     }
 
+    /// A saga retrying while its first call is still in flight: one charge, every answer the same.
+    @Test(arguments: Engine.allCases)
+    func concurrentChargesWithOneKeyChargeOnce(engine: Engine) async throws {
+        try await withPaymentService(engine) { client in
+            let bodies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let response = try await client.send(.post, "/payments", json: charge("order-1"), key: "saga-1:charge:action")
+                        return (Int(response.status.code), String(buffer: response.body))
+                    }
+                }
+                return try await group.reduce(into: [(Int, String)]()) { $0.append($1) }
+            }
+            #expect(bodies.allSatisfy { $0.0 == 201 })
+            #expect(Set(bodies.map(\.1)).count == 1)
+            #expect(try await client.payments(of: "order-1").count == 1)
+        }
+    }
+
     @Test(arguments: Engine.allCases)
     func theSameKeyWithAnotherBodyIs422AndChangesNothing(engine: Engine) async throws {
         try await withPaymentService(engine) { client in
