@@ -160,9 +160,12 @@ let package = Package(
             name: "InventoryService",
             dependencies: [
                 "FlotillaCore", "FlotillaHTTP", "FlotillaStore", "FlotillaIdempotency",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Services/InventoryService",
-            resources: [.copy("Resources/openapi.yaml")],
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/catalogue.json")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -227,6 +230,7 @@ let package = Package(
             dependencies: [
                 "InventoryService", "FlotillaTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

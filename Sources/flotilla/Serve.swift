@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlotillaCore
 import Foundation
+import InventoryService
 import PaymentService
 import ShippingService
 import UserService
@@ -18,7 +19,8 @@ struct Serve: AsyncParsableCommand {
             Environment: SERVICE_NAME, HOST, PORT, DATA_DIR, DATABASE_URL, LOG_LEVEL (trace…critical), \
             LOG_FORMAT (json|text), OTEL_EXPORTER_OTLP_ENDPOINT, MAX_BODY_SIZE, SHUTDOWN_GRACE_PERIOD; \
             REGISTRY_URL (or CONSUL_HTTP_ADDR) to register with a registry; for user-service also \
-            JWT_PRIVATE_KEY, BCRYPT_COST, ACCESS_TOKEN_TTL.
+            JWT_PRIVATE_KEY, BCRYPT_COST, ACCESS_TOKEN_TTL; for inventory-service also CATALOGUE_FILE, \
+            RESERVATION_TTL, RESERVATION_SWEEP_INTERVAL.
             """
     )
 
@@ -33,6 +35,10 @@ struct Serve: AsyncParsableCommand {
             let configuration = try listen.configuration(defaults: UserServiceApp.defaults)
             let options = try loadOrExit { () throws(ConfigurationError) in try UserServiceOptions.load() }
             try await UserServiceApp(configuration: configuration, options: options).run()
+        case .inventoryService:
+            let configuration = try listen.configuration(defaults: InventoryServiceApp.defaults)
+            let options = try loadOrExit { () throws(ConfigurationError) in try InventoryServiceOptions.load() }
+            try await InventoryServiceApp(configuration: configuration, options: options).run()
         case .paymentService:
             try await PaymentServiceApp(configuration: listen.configuration(defaults: PaymentServiceApp.defaults)).run()
         case .shippingService:
@@ -44,6 +50,7 @@ struct Serve: AsyncParsableCommand {
 /// The services `flotilla serve` can run.
 enum ServiceName: String, CaseIterable, ExpressibleByArgument {
     case userService = "user-service"
+    case inventoryService = "inventory-service"
     case paymentService = "payment-service"
     case shippingService = "shipping-service"
 }
