@@ -238,7 +238,7 @@ let package = Package(
         .testTarget(
             name: "PaymentServiceTests",
             dependencies: [
-                "PaymentService", "FlotillaTesting",
+                "PaymentService", "FlotillaTesting", "flotilla",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -247,7 +247,7 @@ let package = Package(
         .testTarget(
             name: "ShippingServiceTests",
             dependencies: [
-                "ShippingService", "FlotillaTesting",
+                "ShippingService", "FlotillaTesting", "flotilla",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -2,6 +2,8 @@ import ArgumentParser
 import FlotillaCore
 import Foundation
 import InventoryService
+import PaymentService
+import ShippingService
 import UserService
 
 /// `flotilla serve <service>`: runs one service in the foreground until SIGTERM or Ctrl-C.
@@ -37,6 +39,10 @@ struct Serve: AsyncParsableCommand {
             let configuration = try listen.configuration(defaults: InventoryServiceApp.defaults)
             let options = try loadOrExit { () throws(ConfigurationError) in try InventoryServiceOptions.load() }
             try await InventoryServiceApp(configuration: configuration, options: options).run()
+        case .paymentService:
+            try await PaymentServiceApp(configuration: listen.configuration(defaults: PaymentServiceApp.defaults)).run()
+        case .shippingService:
+            try await ShippingServiceApp(configuration: listen.configuration(defaults: ShippingServiceApp.defaults)).run()
         }
     }
 }
@@ -45,4 +51,6 @@ struct Serve: AsyncParsableCommand {
 enum ServiceName: String, CaseIterable, ExpressibleByArgument {
     case userService = "user-service"
     case inventoryService = "inventory-service"
+    case paymentService = "payment-service"
+    case shippingService = "shipping-service"
 }
