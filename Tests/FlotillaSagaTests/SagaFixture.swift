@@ -69,6 +69,13 @@ struct SagaFixture {
     static let stepNames = ["reserve", "charge", "schedule"]
     static let tinyRetry = SagaRetryPolicy(baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), compensationMaxDelay: .milliseconds(5))
 
+    /// Quiet: retries log at info and warning, which would drown the test output.
+    static let logger: Logger = {
+        var logger = Logger(label: "saga-test")
+        logger.logLevel = .error
+        return logger
+    }()
+
     let engine: SagaEngine
     let store: Store
     let location: DatabaseLocation
@@ -119,7 +126,7 @@ struct SagaFixture {
         return SagaOrchestrator(
             definition: SagaDefinition(name: "trip", steps: steps, deadline: deadline, retry: Self.tinyRetry),
             store: store,
-            logger: Logger(label: "saga-test"),
+            logger: Self.logger,
             metricsFactory: metrics,
             onEnd: onEnd
         )

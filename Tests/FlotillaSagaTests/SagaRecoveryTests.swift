@@ -117,6 +117,9 @@ import Testing
         defer { Task { await fixture.shutdown() } }
         let orchestrator = fixture.orchestrator()
         try await whileRunning(orchestrator) {
+            try await orchestrator.start(id: "once", data: Trip(traveller: "jo"))
+            // Once a saga has ended, the first run() is certainly under way.
+            #expect(try await orchestrator.waitForEnd(id: "once", timeout: .seconds(10))?.status == .completed)
             await #expect(throws: SagaOrchestratorError.self) { try await orchestrator.run() }
         }
     }
