@@ -210,6 +210,7 @@ let package = Package(
             dependencies: [
                 "FlotillaSaga", "FlotillaTesting",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
