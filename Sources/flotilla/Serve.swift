@@ -1,7 +1,9 @@
 import ArgumentParser
 import FlotillaCore
+import FlotillaDiscovery
 import Foundation
 import InventoryService
+import OrderService
 import PaymentService
 import ShippingService
 import UserService
@@ -20,7 +22,10 @@ struct Serve: AsyncParsableCommand {
             LOG_FORMAT (json|text), OTEL_EXPORTER_OTLP_ENDPOINT, MAX_BODY_SIZE, SHUTDOWN_GRACE_PERIOD; \
             REGISTRY_URL (or CONSUL_HTTP_ADDR) to register with a registry; for user-service also \
             JWT_PRIVATE_KEY, BCRYPT_COST, ACCESS_TOKEN_TTL; for inventory-service also CATALOGUE_FILE, \
-            RESERVATION_TTL, RESERVATION_SWEEP_INTERVAL.
+            RESERVATION_TTL, RESERVATION_SWEEP_INTERVAL; for order-service also ORDER_SAGA_DEADLINE, \
+            ORDER_MAX_WAIT, JWKS_URL, JWT_ISSUER, CARD_ENCRYPTION_KEY, and how it finds its peers: \
+            DISCOVERY_MODE (registry|static|dns) with REGISTRY_URL or INVENTORY_SERVICE_URLS, \
+            PAYMENT_SERVICE_URLS, SHIPPING_SERVICE_URLS, USER_SERVICE_URLS.
             """
     )
 
@@ -43,6 +48,17 @@ struct Serve: AsyncParsableCommand {
             try await PaymentServiceApp(configuration: listen.configuration(defaults: PaymentServiceApp.defaults)).run()
         case .shippingService:
             try await ShippingServiceApp(configuration: listen.configuration(defaults: ShippingServiceApp.defaults)).run()
+        case .orderService:
+            let configuration = try listen.configuration(defaults: OrderServiceApp.defaults)
+            let options = try loadOrExit { () throws(ConfigurationError) in try OrderServiceOptions.load() }
+            let app: OrderServiceApp
+            do {
+                app = try OrderServiceApp(configuration: configuration, options: options)
+            } catch let error as DiscoveryError {
+                FileHandle.standardError.write(Data("flotilla: \(error)\n".utf8))
+                throw ExitCode(78)  // EX_CONFIG
+            }
+            try await app.run()
         }
     }
 }
@@ -53,4 +69,5 @@ enum ServiceName: String, CaseIterable, ExpressibleByArgument {
     case inventoryService = "inventory-service"
     case paymentService = "payment-service"
     case shippingService = "shipping-service"
+    case orderService = "order-service"
 }
