@@ -202,6 +202,7 @@ let package = Package(
             dependencies: [
                 "FlotillaIdempotency", "FlotillaTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

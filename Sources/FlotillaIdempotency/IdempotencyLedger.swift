@@ -21,7 +21,13 @@ struct IdempotencyLedger: Sendable {
                 .column("created_at", type: .text, .notNull)
                 .primaryKey("scope", "key")
                 .run()
-        }
+        },
+        Migration(version: 9001, name: "create idempotency secrets") { database in
+            try await database.create(table: FingerprintKey.table)
+                .column("name", type: .text, .primaryKey(autoIncrement: false))
+                .column("value", type: .text, .notNull)
+                .run()
+        },
     ]
 
     /// Claims `key` for this transaction, or returns what an earlier request recorded under it.

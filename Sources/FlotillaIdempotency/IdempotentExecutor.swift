@@ -26,10 +26,12 @@ import SQLKit
 public struct IdempotentExecutor: Sendable {
     /// The store whose transactions hold both the work and the key's record.
     public let store: Store
+    private let fingerprintKey: FingerprintKey
 
     /// Creates an executor over `store`; run ``migrations`` on it first.
     public init(store: Store) {
         self.store = store
+        self.fingerprintKey = FingerprintKey(store: store)
     }
 
     /// The ledger's schema (versions 9000–9099, clear of a service's own migrations).
@@ -61,7 +63,12 @@ public struct IdempotentExecutor: Sendable {
             }.response
         }
         let key = try IdempotencyKey(rawKey)
-        let fingerprint = RequestFingerprint(method: request.method.rawValue, path: request.uri.path, body: body)
+        let fingerprint = RequestFingerprint(
+            method: request.method.rawValue,
+            path: request.uri.path,
+            body: body,
+            key: try await fingerprintKey.get()
+        )
         let ledger = IdempotencyLedger()
         let outcome: Outcome
         do {

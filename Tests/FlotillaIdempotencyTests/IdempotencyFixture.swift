@@ -32,8 +32,14 @@ struct ChargeService {
     let store: Store
 
     init(engine: Engine) async throws {
-        kit = try ServiceKit(configuration: ServiceConfiguration(serviceName: "charges", port: 0, database: try engine.freshDatabase()))
-        let store = try Store(location: kit.configuration.resolvedDatabase, logger: kit.logger)
+        let configuration = ServiceConfiguration(serviceName: "charges", port: 0, database: try engine.freshDatabase())
+        let kit = try ServiceKit(configuration: configuration)
+        try await self.init(reusing: try Store(location: configuration.resolvedDatabase, logger: kit.logger), configuration: configuration)
+    }
+
+    /// A second instance over an existing store (as after a restart).
+    init(reusing store: Store, configuration: ServiceConfiguration) async throws {
+        kit = try ServiceKit(configuration: configuration)
         self.store = store
         try await store.migrate(Self.migrations + IdempotentExecutor.migrations)
         let idempotency = IdempotentExecutor(store: store)

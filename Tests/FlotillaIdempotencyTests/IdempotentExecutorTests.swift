@@ -1,3 +1,4 @@
+import Crypto
 import FlotillaCore
 import FlotillaHTTP
 import Foundation
@@ -120,6 +121,32 @@ import Testing
             #expect(malformed.status == .badRequest)
         }
         #expect(try await service.chargeCount() == 0)
+        await service.store.shutdown()
+    }
+}
+
+@Suite struct FingerprintTests {
+    @Test(arguments: Engine.allCases)
+    func storedFingerprintsAreKeyedAndSurviveARestart(engine: Engine) async throws {
+        let service = try await ChargeService(engine: engine)
+        try await service.kit.makeApplication().test(.router) { client in
+            let first = try await client.charge(10, key: "keyed")
+            #expect(first.status == .created)
+        }
+        let row = try #require(try await service.store.sql.raw("SELECT fingerprint FROM flotilla_idempotency_keys").first())
+        let stored = try row.decode(column: "fingerprint", as: String.self)
+        let plain = SHA256.hash(data: Data(#"POST /charges\#n{"amount":10}"#.utf8)).map { String(format: "%02x", $0) }.joined()
+        #expect(stored.count == 64)
+        #expect(stored != plain, "the fingerprint must be keyed, not a bare hash of the body")
+
+        // A second executor on the same store (a restart, another replica) reads the same key and replays.
+        let again = try await ChargeService(reusing: service.store, configuration: service.kit.configuration)
+        try await again.kit.makeApplication().test(.router) { client in
+            let repeated = try await client.charge(10, key: "keyed")
+            #expect(repeated.status == .created)
+            #expect(repeated.headers[.idempotentReplayed] == "true")
+        }
+        #expect(try await service.chargeCount() == 1)
         await service.store.shutdown()
     }
 }
