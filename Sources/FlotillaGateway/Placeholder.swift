@@ -1,2 +1,0 @@
-// Placeholder so the target builds before its sources land; delete it with the first real file.
-enum FlotillaGatewayPlaceholder {}

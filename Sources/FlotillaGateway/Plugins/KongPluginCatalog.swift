@@ -1,0 +1,4 @@
+extension GatewayPluginFactory {
+    /// Kong's bundled plugins this gateway implements, by Kong name.
+    public static let kongPlugins: [String: Builder] = [:]
+}
