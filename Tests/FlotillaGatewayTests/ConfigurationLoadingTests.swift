@@ -56,7 +56,7 @@ struct ConfigurationLoadingTests {
 
     @Test("Kong and Istio documents combine in one file")
     func combined() throws {
-        let text = SeedConfigurations.kong + "---\n" + SeedConfigurations.istio
+        let text = SeedConfigurations.kong + "\n---\n" + SeedConfigurations.istio
         let configuration = try GatewayConfigurationLoader.parse(text, file: "gateway.yaml")
         let snapshot = GatewaySnapshot(configuration)
         #expect(snapshot.services[0].virtualService?.service.name == "user-service")

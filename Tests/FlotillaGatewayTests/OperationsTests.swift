@@ -59,7 +59,7 @@ struct OperationsTests {
                 }
             }
             #expect(results.failed == 0)
-            #expect(results.ok > 100)
+            #expect(results.ok > 20)
         } catch {
             Issue.record(error)
         }
@@ -128,7 +128,7 @@ struct OperationsTests {
             #expect(try await client.send(.GET, "\(gateway.base)/b/x").status == 200)
 
             let metrics = try await client.send(.GET, "\(admin)/metrics")
-            #expect(metrics.body.contains(#"flotilla_gateway_requests_total{route="api-route",service="api",status="200"} 1"#))
+            #expect(metrics.body.contains(#"flotilla_gateway_requests_total{route="api-route",service="api",status="200"} 2"#))
             #expect(metrics.body.contains(#"flotilla_gateway_requests_total{route="",service="",status="404"} 2"#))
             #expect(metrics.body.contains("flotilla_gateway_request_duration_seconds_bucket"))
             #expect(metrics.body.contains("flotilla_gateway_upstream_target_health"))

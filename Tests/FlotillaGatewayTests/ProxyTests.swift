@@ -46,7 +46,7 @@ struct ProxyTests {
             #expect(reply.status == 200)
             #expect(reply.json["uri"] as? String == "/users/42?x=1")
             let headers = reply.json["headers"] as? [String: String] ?? [:]
-            #expect(headers["host"] == "127.0.0.1")
+            #expect(headers["host"] == "127.0.0.1:\(upstream.port)")
             #expect(headers["x-forwarded-for"] == "127.0.0.1")
             #expect(headers["x-forwarded-proto"] == "http")
             #expect(headers["x-forwarded-host"] == "127.0.0.1")

@@ -97,7 +97,7 @@ struct TrafficTests {
                 loadBalancer: {simple: ROUND_ROBIN}
                 outlierDetection:
                   consecutive5xxErrors: 3
-                  baseEjectionTime: 1s
+                  baseEjectionTime: 4s
                   maxEjectionPercent: 50
             """
         let gateway = try await GatewayFixture.start(yaml)
@@ -119,7 +119,7 @@ struct TrafficTests {
             #expect(bad.requests == badBefore)
 
             bad.failing = false
-            try await Task.sleep(for: .milliseconds(1200))
+            try await Task.sleep(for: .milliseconds(4300))
             for _ in 0..<10 {
                 let status = try await client.send(.GET, "\(gateway.base)/x").status
                 #expect(status == 200)
@@ -165,7 +165,7 @@ struct TrafficTests {
                 for _ in 0..<8 {
                     group.addTask {
                         let started = ContinuousClock.now
-                        let status = try await client.send(.GET, "\(gateway.base)/slow/600").status
+                        let status = try await client.send(.GET, "\(gateway.base)/slow/1500").status
                         return (status, ContinuousClock.now - started)
                     }
                 }
@@ -174,7 +174,7 @@ struct TrafficTests {
             #expect(statuses.filter { $0.0 == 200 }.count == 4)
             let rejected = statuses.filter { $0.0 == 503 }
             #expect(rejected.count == 4)
-            #expect(rejected.allSatisfy { $0.1 < .milliseconds(500) })
+            #expect(rejected.allSatisfy { $0.1 < .milliseconds(1000) })
         } catch {
             Issue.record(error)
         }
