@@ -13,6 +13,6 @@ struct Flotilla: AsyncParsableCommand {
             Start user-service on its default port (9001) with an SQLite file under .flotilla/data:
               flotilla serve user-service
             """,
-        subcommands: [Serve.self, RegistryCommand.self]
+        subcommands: [Serve.self, RegistryCommand.self, GatewayCommand.self]
     )
 }

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Gateway benchmark: nginx (proxy_pass with upstream keepalive) vs `flotilla gateway`, same upstream (nginx
+# answering `return 200` on loopback), same run, alternating: wrk -t2 -c64 -d15s --latency.
+#
+#   Benchmarks/gateway/run.sh [rounds]        (default 2 rounds; needs a release build:
+#                                              swift build -c release --product flotilla)
+# Environment: DURATION (15s), CONNECTIONS (64), THREADS (2), FLOTILLA (path to the release binary).
+set -euo pipefail
+
+ROUNDS=${1:-2}
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+FLOTILLA=${FLOTILLA:-$ROOT/.build/release/flotilla}
+UPSTREAM_PORT=${UPSTREAM_PORT:-18180}
+NGINX_PORT=${NGINX_PORT:-18181}
+GATEWAY_PORT=${GATEWAY_PORT:-18182}
+ADMIN_PORT=${ADMIN_PORT:-18183}
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2"; apt-get install -y "$2" >/dev/null; }; }
+need nginx nginx
+need wrk wrk
+[ -x "$FLOTILLA" ] || { echo "no release binary at $FLOTILLA (swift build -c release --product flotilla)"; exit 1; }
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -f "$WORK/upstream.pid" ] && kill "$(cat "$WORK/upstream.pid")" 2>/dev/null || true
+    [ -f "$WORK/proxy.pid" ] && kill "$(cat "$WORK/proxy.pid")" 2>/dev/null || true
+    sleep 0.5
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/logs"
+cat >"$WORK/upstream.conf" <<CONF
+worker_processes auto;
+pid $WORK/upstream.pid;
+error_log $WORK/logs/upstream-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    server {
+        listen 127.0.0.1:$UPSTREAM_PORT reuseport;
+        keepalive_requests 1000000;
+        location / { return 200 'ok'; }
+    }
+}
+CONF
+cat >"$WORK/proxy.conf" <<CONF
+worker_processes auto;
+pid $WORK/proxy.pid;
+error_log $WORK/logs/proxy-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    upstream backend {
+        server 127.0.0.1:$UPSTREAM_PORT;
+        keepalive 128;
+    }
+    server {
+        listen 127.0.0.1:$NGINX_PORT reuseport;
+        keepalive_requests 1000000;
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+CONF
+cat >"$WORK/gateway.yaml" <<CONF
+_format_version: "3.0"
+services:
+  - name: backend
+    url: http://127.0.0.1:$UPSTREAM_PORT
+    routes:
+      - name: all
+        paths: [/]
+CONF
+
+nginx -p "$WORK" -c "$WORK/upstream.conf"
+nginx -p "$WORK" -c "$WORK/proxy.conf"
+"$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$GATEWAY_PORT" --admin-port "$ADMIN_PORT" --host 127.0.0.1 \
+    >"$WORK/logs/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+PIDS+=("$GATEWAY_PID")
+for _ in $(seq 50); do
+    curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/" && curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break
+    sleep 0.2
+done
+curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/" || { cat "$WORK/logs/gateway.log"; exit 1; }
+
+# Converts wrk's latency ("1.23ms", "850.00us", "1.02s") to milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+        else { printf "%s", v } }'
+}
+
+run_wrk() { # name port
+    local out
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$2/")
+    local rps p50 p99 errors
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
+    p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
+    errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+    echo "$1 $rps $p50 $p99 ${errors:-none}"
+}
+
+echo "warming up (3s each)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$GATEWAY_PORT/" >/dev/null
+
+RESULTS=()
+for round in $(seq "$ROUNDS"); do
+    RESULTS+=("$round $(run_wrk nginx "$NGINX_PORT")")
+    RESULTS+=("$round $(run_wrk gateway "$GATEWAY_PORT")")
+    RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status")
+    HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$GATEWAY_PID/status")
+    RESULTS+=("$round rss $RSS_KB $HWM_KB")
+done
+
+echo
+printf "%-6s %-8s %12s %10s %10s  %s\n" round target "req/s" "p50 ms" "p99 ms" errors
+for line in "${RESULTS[@]}"; do
+    set -- $line
+    if [ "$2" = rss ]; then
+        printf "%-6s %-8s RSS %d MiB (peak %d MiB)\n" "$1" gateway $(($3 / 1024)) $(($4 / 1024))
+    else
+        round=$1; shift
+        target=$1 rps=$2 p50=$3 p99=$4; shift 4
+        printf "%-6s %-8s %12s %10s %10s  %s\n" "$round" "$target" "$rps" "$p50" "$p99" "$*"
+    fi
+done
+echo
+printf "%s\n" "${RESULTS[@]}" | awk '
+    $2 == "nginx" { nr += $3; np50 += $4; np99 += $5; n++ }
+    $2 == "gateway" { gr += $3; gp50 += $4; gp99 += $5; g++ }
+    END { if (n && g) printf "mean: nginx %.0f req/s p50 %.3f ms p99 %.3f ms | gateway %.0f req/s p50 %.3f ms p99 %.3f ms | throughput %.2fx, p99 %.2fx\n",
+        nr/n, np50/n, np99/n, gr/g, gp50/g, gp99/g, (gr/g)/(nr/n), (gp99/g)/(np99/n) }'

@@ -1,0 +1,35 @@
+import HTTPTypes
+import NIOHTTP1
+
+/// Converts between NIOHTTP1's heads (the data plane) and HTTPTypes (the plugins' view).
+enum HTTPTypesBridge {
+    static func request(_ head: HTTPRequestHead, authority: String?) -> HTTPRequest {
+        HTTPRequest(
+            method: HTTPRequest.Method(head.method.rawValue) ?? .get,
+            scheme: "http",
+            authority: authority,
+            path: head.uri,
+            headerFields: fields(head.headers)
+        )
+    }
+
+    static func fields(_ headers: HTTPHeaders) -> HTTPFields {
+        var fields = HTTPFields()
+        fields.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return fields
+    }
+
+    static func headers(_ fields: HTTPFields) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count)
+        for field in fields { headers.add(name: field.name.rawName, value: field.value) }
+        return headers
+    }
+
+    static func response(_ head: HTTPResponseHead) -> HTTPResponse {
+        HTTPResponse(status: HTTPResponse.Status(code: Int(head.status.code)), headerFields: fields(head.headers))
+    }
+}

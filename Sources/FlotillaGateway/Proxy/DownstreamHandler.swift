@@ -1,0 +1,435 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// The proxy's handler on a client connection: routes each request, runs the plugin chain when the route has
+/// plugins, hands the request to a `ProxyExchange`, and writes the response back. Holds reads while the upstream
+/// cannot take more (backpressure), answers malformed requests with 400/431 and closes.
+final class DownstreamHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let runtime: GatewayRuntime
+    private let loop: LoopContext
+    private let options: GatewayServerOptions
+    private let guardHandler: ConnectionGuard
+    private var context: ChannelHandlerContext?
+    private var exchange: ProxyExchange?
+    private var clientAddress = ""
+    private var localPort = 0
+
+    /// The request being handled (for keep-alive, logging and metrics).
+    private var requestHead: HTTPRequestHead?
+    private var keepAlive = true
+    private var requestEnded = true
+    /// False when the request declares no body (no Content-Length above 0, no Transfer-Encoding): an early
+    /// answer then does not need to close the connection.
+    private var requestHasBody = false
+    private var responding = false
+    private var discardingBody = false
+    private var bodyBytes = 0
+    private var requestStart = NIODeadline.now()
+    private var routeLabel = ""
+    private var serviceLabel = ""
+
+    private var readsPaused = false
+    private var pendingRead = false
+
+    /// Plugins of the current request: the chain's plugins that ran, and the exchange as they left it.
+    private var pluginsRan: [PluginChain.Scoped] = []
+    private var pluginExchange: GatewayExchange?
+    /// The body limit for this request (the server's, or request-size-limiting's if smaller).
+    private var bodyLimit: Int?
+
+    init(runtime: GatewayRuntime, loop: LoopContext, options: GatewayServerOptions, guardHandler: ConnectionGuard) {
+        self.runtime = runtime
+        self.loop = loop
+        self.options = options
+        self.guardHandler = guardHandler
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if let remote = context.channel.remoteAddress { clientAddress = remote.ipAddress ?? "" }
+        localPort = context.channel.localAddress?.port ?? 0
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    // MARK: Requests
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): received(head, context: context)
+        case .body(let buffer):
+            bodyBytes += buffer.readableBytes
+            if let limit = bodyLimit, bodyBytes > limit, !discardingBody {
+                if let exchange, exchange.responseStarted {
+                    abortConnection()
+                    return
+                }
+                exchange?.downstreamClosed()
+                exchange = nil
+                discardingBody = true
+                keepAlive = false
+                respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge)
+                return
+            }
+            if discardingBody { return }
+            exchange?.requestBody(buffer)
+        case .end:
+            requestEnded = true
+            if discardingBody {
+                discardingBody = false
+                return
+            }
+            exchange?.requestEnd()
+        }
+    }
+
+    private func received(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guardHandler.requestHeadReceived()
+        requestHead = head
+        keepAlive = head.isKeepAlive
+        requestEnded = false
+        requestHasBody =
+            head.headers.contains(name: "transfer-encoding")
+            || (head.headers.first(name: "content-length").flatMap(Int.init) ?? 0) > 0
+        responding = true
+        bodyBytes = 0
+        requestStart = .now()
+        routeLabel = ""
+        serviceLabel = ""
+        pluginsRan = []
+        pluginExchange = nil
+        bodyLimit = options.maxRequestBodySize
+        let uri = head.uri
+        guard uri.utf8.first == UInt8(ascii: "/") else {
+            discardingBody = true
+            keepAlive = false
+            respondError(.badRequest, GatewayErrorResponse.badRequest)
+            return
+        }
+        let hostValue = head.headers.first(name: "host")
+        if hostValue == nil, head.version.minor >= 1 {
+            discardingBody = true
+            keepAlive = false
+            respondError(.badRequest, GatewayErrorResponse.badRequest)
+            return
+        }
+        if let limit = options.maxRequestBodySize, let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+            discardingBody = true
+            keepAlive = false
+            respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge)
+            return
+        }
+        let host = Self.hostWithoutPort(hostValue ?? "")
+        let path: Substring
+        let query: Substring?
+        if let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            path = uri[..<mark]
+            query = uri[uri.index(after: mark)...]
+        } else {
+            path = uri[...]
+            query = nil
+        }
+        let snapshot = runtime.snapshot
+        loop.balancer.reset(for: snapshot)
+        let headers = head.headers
+        let lookup: RequestHeaderLookup = { name in headers.first(name: name) }
+        switch snapshot.decide(method: head.method.rawValue, host: host, path: path, query: query, headers: lookup) {
+        case .noRoute:
+            discardingBody = true
+            respondError(.notFound, GatewayErrorResponse.noRoute)
+        case .proxy(let target):
+            routeLabel = target.routeName ?? target.routeIndex.map { "route-\($0)" } ?? ""
+            serviceLabel = target.serviceName ?? target.cluster.name
+            if let fault = target.fault, let status = fault.abortStatus, Double.random(in: 0..<100) < fault.abortPercentage {
+                discardingBody = true
+                respondError(HTTPResponseStatus(statusCode: status), "fault filter abort")
+                return
+            }
+            if head.headers.contains(name: "expect"), head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
+            let clientAddress = self.clientAddress
+            let exchange = ProxyExchange(
+                downstream: self,
+                loop: loop,
+                target: target,
+                head: head,
+                clientAddress: clientAddress,
+                localPort: localPort,
+                hashKey: {
+                    switch target.cluster.balancer {
+                    case .consistentHash(.header(let name)): return headers.first(name: name)
+                    case .consistentHash(.sourceIP): return clientAddress
+                    case .consistentHash(.path): return String(path)
+                    case .consistentHash(.queryParameter(let name)):
+                        return query?.split(separator: "&").first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1)) }
+                    default: return nil
+                    }
+                }
+            )
+            self.exchange = exchange
+            if let chain = snapshot.chain(for: target) {
+                runAccessPhase(chain, exchange: exchange, head: head, hostValue: hostValue, target: target, context: context)
+                return
+            }
+            if let fault = target.fault, let delay = fault.delay, Double.random(in: 0..<100) < fault.delayPercentage {
+                _ = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [weak self, weak exchange] in
+                    guard let self, let exchange, self.exchange === exchange else { return }
+                    exchange.start()
+                }
+            } else {
+                exchange.start()
+            }
+        }
+    }
+
+    /// Runs the plugins' access phase (off the event loop only when a plugin suspends), then proxies or answers with
+    /// the plugin's response. Body parts arriving meanwhile wait in the exchange; reads are held.
+    private func runAccessPhase(
+        _ chain: PluginChain,
+        exchange: ProxyExchange,
+        head: HTTPRequestHead,
+        hostValue: String?,
+        target: ProxyTarget,
+        context: ChannelHandlerContext
+    ) {
+        pauseReads()
+        let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
+        let initial = GatewayExchange(
+            request: HTTPTypesBridge.request(head, authority: hostValue),
+            clientAddress: clientAddress,
+            declaredBodyLength: declaredLength,
+            routeName: target.routeName,
+            serviceName: target.serviceName
+        )
+        let promise = context.eventLoop.makePromise(of: (GatewayExchange, GatewayPluginResponse?, [PluginChain.Scoped]).self)
+        promise.completeWithTask {
+            var working = initial
+            let (response, ran) = await chain.access(&working)
+            return (working, response, ran)
+        }
+        promise.futureResult.assumeIsolated().whenSuccess { [self] result in
+            let (updated, response, ran) = result
+            guard self.exchange === exchange else { return }
+            pluginExchange = updated
+            pluginsRan = ran
+            if let limit = updated.maximumBodyBytes { bodyLimit = min(bodyLimit ?? limit, limit) }
+            if let response {
+                self.exchange = nil
+                exchange.downstreamClosed()
+                discardingBody = !requestEnded
+                readsPaused = false
+                respondPlugin(response)
+                resumeReadsIfPending()
+                return
+            }
+            if let limit = bodyLimit, let declaredLength, declaredLength > limit {
+                self.exchange = nil
+                exchange.downstreamClosed()
+                discardingBody = !requestEnded
+                readsPaused = false
+                respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge)
+                resumeReadsIfPending()
+                return
+            }
+            exchange.replaceRequestHeaders(HTTPTypesBridge.headers(updated.request.headerFields))
+            readsPaused = false
+            resumeReadsIfPending()
+            exchange.start()
+        }
+    }
+
+    private func resumeReadsIfPending() {
+        if pendingRead, let context {
+            pendingRead = false
+            context.read()
+        }
+    }
+
+    private func respondPlugin(_ response: GatewayPluginResponse) {
+        guard let context else { return }
+        var headers = HTTPTypesBridge.headers(response.headers)
+        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        if !requestEnded, requestHasBody { keepAlive = false }
+        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+        var head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status.code), headers: headers)
+        applyHeaderFilter(&head)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        finishResponse(status: response.status.code)
+    }
+
+    /// The plugins' header-filter phase, and the response headers they asked for.
+    private func applyHeaderFilter(_ head: inout HTTPResponseHead) {
+        guard let exchange = pluginExchange else { return }
+        var response = HTTPTypesBridge.response(head)
+        for field in exchange.responseHeaders { response.headerFields[field.name] = field.value }
+        for scoped in pluginsRan { scoped.plugin.headerFilter(exchange, response: &response) }
+        head.status = HTTPResponseStatus(statusCode: response.status.code)
+        head.headers = HTTPTypesBridge.headers(response.headerFields)
+    }
+
+    static func hostWithoutPort(_ value: String) -> String {
+        var host = Substring(value)
+        if host.hasPrefix("[") {
+            if let end = host.firstIndex(of: "]") { host = host[...end] }
+        } else if let colon = host.firstIndex(of: ":") {
+            host = host[..<colon]
+        }
+        var lowered = String(host)
+        if lowered.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) { lowered = lowered.lowercased() }
+        return lowered
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.downstreamReadComplete()
+        context.fireChannelReadComplete()
+    }
+
+    // MARK: Responses (called by the exchange)
+
+    func sendResponseHead(_ head: HTTPResponseHead, exchange: ProxyExchange) {
+        guard let context, self.exchange === exchange else { return }
+        var head = head
+        if let id = exchange.requestID, !head.headers.contains(name: "x-request-id") { head.headers.add(name: "x-request-id", value: id) }
+        if !keepAlive || (!requestEnded && requestHasBody) {
+            head.headers.replaceOrAdd(name: "connection", value: "close")
+            keepAlive = false
+        } else if requestHead?.version.minor == 0 {
+            head.headers.replaceOrAdd(name: "connection", value: "keep-alive")
+        }
+        applyHeaderFilter(&head)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    func sendResponseBody(_ buffer: ByteBuffer) {
+        context?.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    func sendResponseEnd(exchange: ProxyExchange) {
+        guard self.exchange === exchange else { return }
+        self.exchange = nil
+        finishResponse(status: exchange.status)
+    }
+
+    func sendError(_ status: HTTPResponseStatus, message: String, exchange: ProxyExchange) {
+        guard self.exchange === exchange else { return }
+        self.exchange = nil
+        if !requestEnded { discardingBody = true }
+        readsPaused = false
+        respondError(status, message)
+    }
+
+    func flush() { context?.flush() }
+
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    private func respondError(_ status: HTTPResponseStatus, _ message: String) {
+        guard let context else { return }
+        let body = GatewayErrorResponse.body(message, allocator: context.channel.allocator)
+        if !requestEnded, requestHasBody { keepAlive = false }
+        var head = GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: keepAlive)
+        applyHeaderFilter(&head)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        finishResponse(status: Int(status.code))
+    }
+
+    private func finishResponse(status: Int) {
+        guard let context else { return }
+        responding = false
+        loop.metrics.record(route: routeLabel, service: serviceLabel, status: status, since: requestStart)
+        if let exchange = pluginExchange, !pluginsRan.isEmpty {
+            let response = HTTPResponse(status: HTTPResponse.Status(code: status))
+            let latency = exchange.startedAt.duration(to: .now)
+            for scoped in pluginsRan { scoped.plugin.log(exchange, response: response, latency: latency) }
+            pluginExchange = nil
+            pluginsRan = []
+        }
+        if let log = runtime.accessLog, let head = requestHead {
+            log.write(
+                AccessLogEntry(
+                    method: head.method.rawValue,
+                    uri: head.uri,
+                    status: status,
+                    route: routeLabel,
+                    service: serviceLabel,
+                    client: clientAddress,
+                    latency: NIODeadline.now() - requestStart
+                )
+            )
+        }
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            guardHandler.responseFinished()
+            resumeReads()
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Closes the client connection (an upstream failed mid-response, or a timeout).
+    func abortConnection() {
+        exchange = nil
+        context?.close(promise: nil)
+    }
+
+    // MARK: Backpressure
+
+    func pauseReads() { readsPaused = true }
+
+    func resumeReads() {
+        guard readsPaused else { return }
+        readsPaused = false
+        if pendingRead, let context {
+            pendingRead = false
+            context.read()
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readsPaused {
+            pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { exchange?.downstreamBecameWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: Errors and closing
+
+    func channelInactive(context: ChannelHandlerContext) {
+        exchange?.downstreamClosed()
+        exchange = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let parserError = error as? HTTPParserError, !(exchange?.responseStarted ?? false) {
+            exchange?.downstreamClosed()
+            exchange = nil
+            keepAlive = false
+            requestEnded = true
+            responding = true
+            let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
+            let message = status == .badRequest ? GatewayErrorResponse.badRequest : GatewayErrorResponse.headersTooLarge
+            let body = GatewayErrorResponse.body(message, allocator: context.channel.allocator)
+            context.write(wrapOutboundOut(.head(GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: false))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        exchange?.downstreamClosed()
+        exchange = nil
+        context.close(promise: nil)
+    }
+}

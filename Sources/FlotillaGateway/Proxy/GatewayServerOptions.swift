@@ -1,0 +1,31 @@
+import NIOCore
+
+/// Listening address and the limits the proxy enforces on clients.
+public struct GatewayServerOptions: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest request body accepted (413 beyond); nil for no limit (Kong's default).
+    public var maxRequestBodySize: Int?
+    /// How long a client may take to send a whole request head once it started (slowloris bound).
+    public var headerTimeout: TimeAmount
+    /// How long an idle kept-alive client connection stays open.
+    public var idleTimeout: TimeAmount
+    /// Event loop threads; nil for one per core.
+    public var threads: Int?
+
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 8080,
+        maxRequestBodySize: Int? = nil,
+        headerTimeout: TimeAmount = .seconds(10),
+        idleTimeout: TimeAmount = .seconds(60),
+        threads: Int? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.maxRequestBodySize = maxRequestBodySize
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.threads = threads
+    }
+}

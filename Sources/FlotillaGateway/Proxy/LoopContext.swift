@@ -1,0 +1,15 @@
+import NIOCore
+
+/// What the proxy keeps per event loop: upstream connections, balancer state and metrics. Touched only from its
+/// own event loop, so the hot path takes no locks for them.
+final class LoopContext {
+    let eventLoop: any EventLoop
+    let pool: UpstreamConnectionPool
+    let balancer = LoopBalancer()
+    let metrics = LoopMetrics()
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+        self.pool = UpstreamConnectionPool(eventLoop: eventLoop)
+    }
+}

@@ -1,0 +1,353 @@
+import NIOCore
+import NIOHTTP1
+
+/// One request on its way through the proxy: picks an endpoint, borrows a pooled connection on the same event loop,
+/// streams the request body up and the response down with backpressure, retries when it safely can, and returns
+/// the connection to the pool. Lives on one event loop; never hops threads.
+final class ProxyExchange {
+    private let downstream: DownstreamHandler
+    private let loop: LoopContext
+    let target: ProxyTarget
+    private let requestHead: HTTPRequestHead
+    private var upstreamHead: HTTPRequestHead
+    private let idempotent: Bool
+    private let hashKey: () -> String?
+    let startedAt: NIODeadline
+
+    private var bufferedBody: [ByteBuffer] = []
+    private var bufferedBytes = 0
+    /// The body is kept (up to `retainLimit`) so a retry can resend it.
+    private var bodyRetained = true
+    private static let retainLimit = 64 * 1024
+    private(set) var requestEnded = false
+    private var connection: UpstreamConnection?
+    private var endpoint: Int?
+    private var attempt = 0
+    private(set) var responseStarted = false
+    private var finished = false
+    private var timer: Scheduled<Void>?
+    private var holdsBudget = false
+    private(set) var status = 0
+    private var upstreamKeepAlive = true
+    let requestID: String?
+    private let clientAddress: String
+    private let localPort: Int
+
+    init(
+        downstream: DownstreamHandler,
+        loop: LoopContext,
+        target: ProxyTarget,
+        head: HTTPRequestHead,
+        clientAddress: String,
+        localPort: Int,
+        hashKey: @escaping () -> String?
+    ) {
+        self.downstream = downstream
+        self.loop = loop
+        self.target = target
+        self.requestHead = head
+        var requestID: String?
+        self.upstreamHead = ForwardedHeaders.upstreamHead(
+            head,
+            uri: target.upstreamURI,
+            hostHeader: target.hostHeader,
+            clientAddress: clientAddress,
+            localPort: localPort,
+            requestID: &requestID
+        )
+        self.requestID = requestID
+        self.clientAddress = clientAddress
+        self.localPort = localPort
+        switch head.method {
+        case .GET, .HEAD, .OPTIONS, .PUT, .DELETE, .TRACE: self.idempotent = true
+        default: self.idempotent = false
+        }
+        self.hashKey = hashKey
+        self.startedAt = .now()
+    }
+
+    /// Plugins changed the request headers: rebuild the upstream head from them (hop-by-hop rules still apply).
+    func replaceRequestHeaders(_ headers: HTTPHeaders) {
+        var changed = requestHead
+        changed.headers = headers
+        if let requestID, !headers.contains(name: "x-request-id") { changed.headers.add(name: "x-request-id", value: requestID) }
+        var ignored: String?
+        upstreamHead = ForwardedHeaders.upstreamHead(
+            changed,
+            uri: target.upstreamURI,
+            hostHeader: target.hostHeader,
+            clientAddress: clientAddress,
+            localPort: localPort,
+            requestID: &ignored
+        )
+    }
+
+    // MARK: Starting
+
+    func start() {
+        guard let budget = target.cluster.budget else {
+            connect()
+            return
+        }
+        let bound = NIOLoopBound(self, eventLoop: loop.eventLoop)
+        switch budget.acquire(on: loop.eventLoop, resume: { bound.value.budgetGranted() }) {
+        case .granted:
+            holdsBudget = true
+            connect()
+        case .queued:
+            downstream.pauseReads()
+        case .rejected:
+            fail(.serviceUnavailable, GatewayErrorResponse.overflow)
+        }
+    }
+
+    private func budgetGranted() {
+        holdsBudget = true
+        guard !finished else {
+            releaseBudget()
+            return
+        }
+        downstream.resumeReads()
+        connect()
+    }
+
+    private func connect() {
+        guard !finished else { return }
+        let previous = endpoint
+        guard
+            let picked = loop.balancer.pick(
+                target.cluster,
+                target.endpoints,
+                hashKey: hashKey,
+                excluding: attempt > 0 && target.endpoints.members.count > 1 ? previous : nil
+            )
+        else {
+            fail(.serviceUnavailable, GatewayErrorResponse.noPeer)
+            return
+        }
+        endpoint = picked
+        loop.balancer.started(target.cluster, endpoint: picked)
+        let address = target.cluster.endpoints[picked]
+        let thisAttempt = attempt
+        loop.pool.acquire(host: address.host, port: address.port, connectTimeout: target.connectTimeout) { [self] result in
+            guard !finished, thisAttempt == attempt else {
+                if case .success(let connection) = result { loop.pool.release(connection) }
+                return
+            }
+            switch result {
+            case .success(let connection): send(on: connection)
+            case .failure: attemptFailed(status: nil, reason: .connectFailure)
+            }
+        }
+    }
+
+    private func send(on connection: UpstreamConnection) {
+        self.connection = connection
+        connection.handler.exchange = self
+        connection.handler.send(.head(upstreamHead))
+        for part in bufferedBody { connection.handler.send(.body(.byteBuffer(part))) }
+        if !bodyRetained { bufferedBody.removeAll() }
+        if requestEnded { connection.handler.send(.end(nil)) }
+        connection.handler.flush()
+        armTimer()
+        if !connection.handler.isWritable { downstream.pauseReads() } else { downstream.resumeReads() }
+    }
+
+    // MARK: Request body from the client
+
+    func requestBody(_ buffer: ByteBuffer) {
+        if bodyRetained {
+            bufferedBytes += buffer.readableBytes
+            if bufferedBytes > Self.retainLimit {
+                bodyRetained = false
+            }
+        }
+        if let connection {
+            connection.handler.send(.body(.byteBuffer(buffer)))
+            if bodyRetained { bufferedBody.append(buffer) } else { bufferedBody.removeAll() }
+            if !connection.handler.isWritable { downstream.pauseReads() }
+        } else {
+            bufferedBody.append(buffer)
+            if bufferedBody.count > 16 || bufferedBytes > 1 << 20 { downstream.pauseReads() }
+        }
+    }
+
+    func requestEnd() {
+        requestEnded = true
+        if let connection {
+            connection.handler.send(.end(nil))
+            connection.handler.flush()
+        }
+    }
+
+    func downstreamReadComplete() { connection?.handler.flush() }
+
+    func upstreamBecameWritable() { downstream.resumeReads() }
+
+    func downstreamBecameWritable() { connection?.handler.resumeReads() }
+
+    // MARK: Response from the upstream
+
+    func upstreamReceived(_ part: HTTPClientResponsePart) {
+        guard !finished else { return }
+        switch part {
+        case .head(let head):
+            if head.status.code >= 100, head.status.code < 200 { return }
+            status = Int(head.status.code)
+            upstreamKeepAlive = head.isKeepAlive
+            if shouldRetry(status: status) {
+                attemptFailed(status: status, reason: .status)
+                return
+            }
+            if let endpoint { target.cluster.outlier?.record(endpoint: endpoint, status: status) }
+            armTimer()
+            responseStarted = true
+            downstream.sendResponseHead(
+                HTTPResponseHead(version: .http1_1, status: head.status, headers: ForwardedHeaders.downstreamHeaders(head.headers)),
+                exchange: self
+            )
+        case .body(let buffer):
+            armTimer()
+            downstream.sendResponseBody(buffer)
+            if !downstream.isWritable { connection?.handler.pauseReads() }
+        case .end:
+            complete()
+        }
+    }
+
+    func upstreamReadComplete() { downstream.flush() }
+
+    func upstreamClosed() {
+        guard !finished else { return }
+        connection = nil
+        if responseStarted {
+            finish(reuseUpstream: false)
+            downstream.abortConnection()
+        } else {
+            attemptFailed(status: nil, reason: .reset)
+        }
+    }
+
+    private func complete() {
+        cancelTimer()
+        let reuse = upstreamKeepAlive && requestEnded
+        finish(reuseUpstream: reuse)
+        downstream.sendResponseEnd(exchange: self)
+    }
+
+    // MARK: Failures and retries
+
+    private enum FailureReason { case connectFailure, reset, timeout, status }
+
+    private func shouldRetry(status: Int) -> Bool {
+        guard let retryOn = target.retryOn, attempt < target.retries, idempotent, requestEnded, bodyRetained else { return false }
+        if retryOn.contains(String(status)) { return true }
+        if status >= 500, retryOn.contains("5xx") { return true }
+        if status == 502 || status == 503 || status == 504, retryOn.contains("gateway-error") { return true }
+        if status == 503, retryOn.contains("unavailable") { return true }
+        return false
+    }
+
+    private func attemptFailed(status: Int?, reason: FailureReason) {
+        cancelTimer()
+        if let endpoint {
+            target.cluster.outlier?.record(endpoint: endpoint, status: status)
+            loop.balancer.finished(target.cluster, endpoint: endpoint)
+        }
+        let failedConnection = connection
+        connection = nil
+        failedConnection?.handler.exchange = nil
+        failedConnection?.channel.close(promise: nil)
+        let wasReused = failedConnection?.reused ?? false
+        if canRetry(reason, staleConnection: wasReused) {
+            attempt += 1
+            connect()
+            return
+        }
+        switch reason {
+        case .timeout: fail(.gatewayTimeout, GatewayErrorResponse.timeout)
+        case .status: fail(HTTPResponseStatus(statusCode: status ?? 502), GatewayErrorResponse.badGateway)
+        default: fail(.badGateway, GatewayErrorResponse.badGateway)
+        }
+    }
+
+    private func canRetry(_ reason: FailureReason, staleConnection: Bool) -> Bool {
+        guard bodyRetained || (bufferedBody.isEmpty && !requestEnded && bufferedBytes == 0) else { return false }
+        guard attempt < max(target.retries, staleConnection ? 1 : 0) else { return false }
+        switch reason {
+        case .connectFailure:
+            // Nothing reached the upstream: safe for every method (Kong retries these).
+            return target.retryOn.map { $0.contains("connect-failure") || $0.contains("5xx") || $0.contains("gateway-error") } ?? true
+        case .reset:
+            // A kept-alive connection closed under us before any response: resend if idempotent.
+            if staleConnection, idempotent { return true }
+            return idempotent && (target.retryOn?.contains("reset") ?? false)
+        case .timeout:
+            return idempotent && target.perTryTimeout != nil
+                && (target.retryOn.map { $0.contains("5xx") || $0.contains("gateway-error") || $0.contains("reset") } ?? false)
+        case .status:
+            return true
+        }
+    }
+
+    private func fail(_ status: HTTPResponseStatus, _ message: String) {
+        guard !finished else { return }
+        self.status = Int(status.code)
+        finish(reuseUpstream: false)
+        downstream.sendError(status, message: message, exchange: self)
+    }
+
+    private func armTimer() {
+        timer?.cancel()
+        let timeout = target.perTryTimeout.map { min($0, target.readTimeout) } ?? target.readTimeout
+        timer = loop.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in self?.timedOut() }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func timedOut() {
+        timer = nil
+        guard !finished else { return }
+        if responseStarted {
+            finish(reuseUpstream: false)
+            downstream.abortConnection()
+        } else {
+            attemptFailed(status: nil, reason: .timeout)
+        }
+    }
+
+    /// The client went away: drop the upstream connection too.
+    func downstreamClosed() {
+        guard !finished else { return }
+        finish(reuseUpstream: false)
+    }
+
+    private func finish(reuseUpstream: Bool) {
+        guard !finished else { return }
+        finished = true
+        cancelTimer()
+        if let endpoint, connection != nil || responseStarted { loop.balancer.finished(target.cluster, endpoint: endpoint) }
+        if let connection {
+            connection.handler.resumeReads()
+            if reuseUpstream {
+                loop.pool.release(connection)
+            } else {
+                connection.handler.exchange = nil
+                connection.channel.close(promise: nil)
+            }
+        }
+        connection = nil
+        bufferedBody.removeAll()
+        releaseBudget()
+    }
+
+    private func releaseBudget() {
+        if holdsBudget {
+            holdsBudget = false
+            target.cluster.budget?.release()
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One kept-alive HTTP/1.1 connection to an upstream endpoint.
+final class UpstreamConnection {
+    let key: String
+    let channel: any Channel
+    let handler: UpstreamHandler
+    /// True once it has served a request (a reused connection may have been closed by the upstream meanwhile).
+    var reused = false
+
+    init(key: String, channel: any Channel, handler: UpstreamHandler) {
+        self.key = key
+        self.channel = channel
+        self.handler = handler
+    }
+}
+
+/// Upstream connections of one event loop, kept alive between requests. Only ever touched from its event loop,
+/// so a request never hops threads to find a connection.
+final class UpstreamConnectionPool {
+    let eventLoop: any EventLoop
+    let maxIdlePerEndpoint: Int
+    private var idle: [String: [UpstreamConnection]] = [:]
+
+    init(eventLoop: any EventLoop, maxIdlePerEndpoint: Int = 256) {
+        self.eventLoop = eventLoop
+        self.maxIdlePerEndpoint = maxIdlePerEndpoint
+    }
+
+    /// An idle connection to `host:port`, or a new one; `completion` runs on this event loop.
+    func acquire(
+        host: String,
+        port: Int,
+        connectTimeout: TimeAmount,
+        completion: @escaping (Result<UpstreamConnection, any Error>) -> Void
+    ) {
+        let key = "\(host):\(port)"
+        while let connection = idle[key]?.popLast() {
+            if connection.channel.isActive {
+                connection.reused = true
+                completion(.success(connection))
+                return
+            }
+        }
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
+                }
+            }
+        let future: EventLoopFuture<any Channel>
+        if let address = try? SocketAddress(ipAddress: host, port: port) {
+            future = bootstrap.connect(to: address)
+        } else {
+            future = bootstrap.connect(host: host, port: port)
+        }
+        future.hop(to: eventLoop).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let channel):
+                do {
+                    let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
+                    completion(.success(UpstreamConnection(key: key, channel: channel, handler: handler)))
+                } catch {
+                    channel.close(promise: nil)
+                    completion(.failure(error))
+                }
+            case .failure(let error):
+                completion(.failure(error))
+            }
+        }
+    }
+
+    /// Returns a connection for reuse, or closes it when the pool for its endpoint is full.
+    func release(_ connection: UpstreamConnection) {
+        connection.handler.exchange = nil
+        guard connection.channel.isActive else { return }
+        var list = idle[connection.key] ?? []
+        guard list.count < maxIdlePerEndpoint else {
+            connection.channel.close(promise: nil)
+            return
+        }
+        list.append(connection)
+        idle[connection.key] = list
+        connection.handler.onClose = { [weak self, unowned connection] in
+            self?.idle[connection.key]?.removeAll { $0 === connection }
+        }
+    }
+
+    /// Idle connections per endpoint, for the admin API.
+    var idleCounts: [String: Int] { idle.mapValues(\.count) }
+
+    func closeAll() {
+        for list in idle.values { for connection in list { connection.channel.close(promise: nil) } }
+        idle.removeAll()
+    }
+}

@@ -1,0 +1,82 @@
+import NIOCore
+
+/// Balancing state of one event loop: round-robin positions and requests in flight per endpoint. Each event loop
+/// balances on its own (no locks on the hot path); least-request compares in-flight counts of this loop.
+final class LoopBalancer {
+    private var positions: [ObjectIdentifier: Int] = [:]
+    private var inFlight: [ObjectIdentifier: [Int]] = [:]
+    private var generation: ObjectIdentifier?
+
+    /// Forgets state from an older configuration.
+    func reset(for snapshot: GatewaySnapshot) {
+        let id = ObjectIdentifier(snapshot)
+        guard id != generation else { return }
+        generation = id
+        positions.removeAll(keepingCapacity: true)
+        inFlight.removeAll(keepingCapacity: true)
+    }
+
+    /// Picks an endpoint of `set` in `cluster`, skipping ejected ones (unless all are ejected, as Envoy's panic mode).
+    func pick(_ cluster: Cluster, _ set: EndpointSet, hashKey: () -> String?, excluding excluded: Int? = nil) -> Int? {
+        guard !set.schedule.isEmpty else { return nil }
+        let now = NIODeadline.now()
+        func usable(_ endpoint: Int) -> Bool {
+            endpoint != excluded && !(cluster.outlier?.isEjected(endpoint, now: now) ?? false)
+        }
+        switch cluster.balancer {
+        case .roundRobin:
+            return roundRobin(set, usable: usable)
+        case .random:
+            for _ in 0..<4 {
+                let endpoint = set.schedule[Int.random(in: 0..<set.schedule.count)]
+                if usable(endpoint) { return endpoint }
+            }
+            return roundRobin(set, usable: usable)
+        case .leastRequest:
+            let counts = inFlight[ObjectIdentifier(cluster)] ?? []
+            let candidates = set.members.filter(usable)
+            guard !candidates.isEmpty else { return set.schedule.first }
+            if candidates.count == 1 { return candidates[0] }
+            // Power of two choices, as Envoy's LEAST_REQUEST does.
+            let first = candidates[Int.random(in: 0..<candidates.count)]
+            var second = candidates[Int.random(in: 0..<candidates.count)]
+            if second == first { second = candidates[(candidates.firstIndex(of: first)! + 1) % candidates.count] }
+            let firstLoad = first < counts.count ? counts[first] : 0
+            let secondLoad = second < counts.count ? counts[second] : 0
+            return firstLoad <= secondLoad ? first : second
+        case .consistentHash:
+            guard let key = hashKey() else { return roundRobin(set, usable: usable) }
+            var hash = StableHash.of(key)
+            for _ in 0..<set.members.count {
+                if let endpoint = set.ringLookup(hash), usable(endpoint) { return endpoint }
+                hash = StableHash.of(String(hash))
+            }
+            return set.ringLookup(StableHash.of(key))
+        }
+    }
+
+    private func roundRobin(_ set: EndpointSet, usable: (Int) -> Bool) -> Int? {
+        let id = ObjectIdentifier(set)
+        var position = positions[id] ?? Int.random(in: 0..<set.schedule.count)
+        defer { positions[id] = position }
+        for _ in 0..<min(set.schedule.count, 64) {
+            let endpoint = set.schedule[position % set.schedule.count]
+            position = (position + 1) % set.schedule.count
+            if usable(endpoint) { return endpoint }
+        }
+        return set.schedule[position % set.schedule.count]
+    }
+
+    func started(_ cluster: Cluster, endpoint: Int) {
+        guard case .leastRequest = cluster.balancer else { return }
+        let id = ObjectIdentifier(cluster)
+        if inFlight[id] == nil { inFlight[id] = [Int](repeating: 0, count: cluster.endpoints.count) }
+        inFlight[id]![endpoint] += 1
+    }
+
+    func finished(_ cluster: Cluster, endpoint: Int) {
+        guard case .leastRequest = cluster.balancer else { return }
+        let id = ObjectIdentifier(cluster)
+        if let count = inFlight[id]?[endpoint], count > 0 { inFlight[id]![endpoint] = count - 1 }
+    }
+}

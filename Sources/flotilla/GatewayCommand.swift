@@ -1,0 +1,41 @@
+import ArgumentParser
+import FlotillaGateway
+import Foundation
+
+/// `flotilla gateway`: the API gateway (Kong declarative configuration and Istio traffic rules) in the foreground.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Run the API gateway (Kong declarative config and Istio VirtualService/DestinationRule).",
+        discussion: """
+            Loads Kong declarative YAML (services, routes, upstreams, plugins, consumers) and Istio \
+            VirtualService, DestinationRule and ServiceEntry documents from one file (separate them \
+            with ---). Reloads on SIGHUP and when the file changes; a bad new file is rejected and the \
+            old configuration keeps serving. The admin API (status, routes, services, upstream health, \
+            metrics, config validate/apply) listens on 127.0.0.1 only. See docs/GATEWAY.md.
+            """
+    )
+
+    @Option(name: .long, help: "The gateway configuration (YAML).") var config: String
+    @Option(name: .long, help: "Proxy port.") var port: Int = 8080
+    @Option(name: .long, help: "Proxy listening address.") var host: String = "0.0.0.0"
+    @Option(name: .customLong("admin-port"), help: "Admin API port (listens on 127.0.0.1).") var adminPort: Int = 8001
+    @Option(name: .customLong("access-log"), help: "Write a JSON access log here (- for standard output).") var accessLog: String?
+    @Option(name: .customLong("max-body-size"), help: "Largest request body in bytes (413 beyond); default no limit.") var maxBodySize: Int?
+    @Option(name: .long, help: "Event loop threads (default: one per core).") var threads: Int?
+
+    func run() async throws {
+        guard (0...65535).contains(port), (0...65535).contains(adminPort) else {
+            FileHandle.standardError.write(Data("flotilla: --port and --admin-port must be from 0 to 65535\n".utf8))
+            throw ExitCode(78)
+        }
+        let options = GatewayServerOptions(host: host, port: port, maxRequestBodySize: maxBodySize, threads: threads)
+        let app = GatewayApp(configurationPath: config, options: options, adminPort: adminPort, accessLogPath: accessLog)
+        do {
+            try await app.run()
+        } catch let error as GatewayConfigurationError {
+            FileHandle.standardError.write(Data("flotilla: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+}
