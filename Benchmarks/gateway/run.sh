@@ -79,7 +79,20 @@ services:
     routes:
       - name: all
         paths: [/]
+      - name: with-plugins
+        paths: [/plugins]
+        strip_path: true
+        plugins:
+          - name: jwt
+            config: {claims_to_verify: [exp]}
+          - name: rate-limiting
+            config: {second: 100000000}
+consumers:
+  - username: bench
+    jwt_secrets:
+      - {key: bench-issuer, secret: bench-secret-of-at-least-32-bytes!!, algorithm: HS256}
 CONF
+TOKEN=$(python3 -c 'import jwt, time; print(jwt.encode({"iss": "bench-issuer", "exp": int(time.time()) + 3600}, "bench-secret-of-at-least-32-bytes!!", algorithm="HS256"))')
 
 nginx -p "$WORK" -c "$WORK/upstream.conf"
 nginx -p "$WORK" -c "$WORK/proxy.conf"
@@ -102,9 +115,9 @@ to_ms() {
         else { printf "%s", v } }'
 }
 
-run_wrk() { # name port
+run_wrk() { # name port [path] [header]
     local out
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$2/")
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${4:+-H "$4"} "http://127.0.0.1:$2${3:-/}")
     local rps p50 p99 errors
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
@@ -121,6 +134,7 @@ RESULTS=()
 for round in $(seq "$ROUNDS"); do
     RESULTS+=("$round $(run_wrk nginx "$NGINX_PORT")")
     RESULTS+=("$round $(run_wrk gateway "$GATEWAY_PORT")")
+    RESULTS+=("$round $(run_wrk +plugins "$GATEWAY_PORT" /plugins/ "Authorization: Bearer $TOKEN")")
     RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status")
     HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$GATEWAY_PID/status")
     RESULTS+=("$round rss $RSS_KB $HWM_KB")
@@ -142,5 +156,7 @@ echo
 printf "%s\n" "${RESULTS[@]}" | awk '
     $2 == "nginx" { nr += $3; np50 += $4; np99 += $5; n++ }
     $2 == "gateway" { gr += $3; gp50 += $4; gp99 += $5; g++ }
+    $2 == "+plugins" { pr += $3; pp99 += $5; p++ }
     END { if (n && g) printf "mean: nginx %.0f req/s p50 %.3f ms p99 %.3f ms | gateway %.0f req/s p50 %.3f ms p99 %.3f ms | throughput %.2fx, p99 %.2fx\n",
-        nr/n, np50/n, np99/n, gr/g, gp50/g, gp99/g, (gr/g)/(nr/n), (gp99/g)/(np99/n) }'
+        nr/n, np50/n, np99/n, gr/g, gp50/g, gp99/g, (gr/g)/(nr/n), (gp99/g)/(np99/n)
+          if (n && p) printf "gateway with jwt + rate-limiting: %.0f req/s p99 %.3f ms | %.2fx nginx plain proxy\n", pr/p, pp99/p, (pr/p)/(nr/n) }'

@@ -16,11 +16,16 @@ struct GatewayFixture {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    static func start(_ yaml: String, threads: Int = 1, options: (inout GatewayServerOptions) -> Void = { _ in }) async throws -> GatewayFixture {
+    static func start(
+        _ yaml: String,
+        threads: Int = 1,
+        plugins: PluginBuilding? = nil,
+        options: (inout GatewayServerOptions) -> Void = { _ in }
+    ) async throws -> GatewayFixture {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).yaml").path
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        let configuration = try GatewayConfigurationLoader.load(path: path)
-        let runtime = GatewayRuntime(GatewaySnapshot(configuration), configurationPath: path)
+        let configuration = try GatewayConfigurationLoader.load(path: path, plugins: plugins)
+        let runtime = GatewayRuntime(GatewaySnapshot(configuration), configurationPath: path, plugins: plugins)
         var serverOptions = GatewayServerOptions(host: "127.0.0.1", port: 0, threads: threads)
         options(&serverOptions)
         let server = GatewayServer(runtime: runtime, options: serverOptions)
