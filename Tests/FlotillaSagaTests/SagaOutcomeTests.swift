@@ -104,7 +104,7 @@ import Testing
     func aStepStillFailingAtTheDeadlineIsCompensatedWithTheReason(engine: SagaEngine) async throws {
         let fixture = try await SagaFixture(engine: engine)
         defer { Task { await fixture.shutdown() } }
-        let orchestrator = fixture.orchestrator(actions: ["charge": { _, _ in throw Flaky() }], deadline: .seconds(2))
+        let orchestrator = fixture.orchestrator(actions: ["charge": { _, _ in throw Flaky() }], deadline: .seconds(4))
         let ended = try await whileRunning(orchestrator) {
             try await orchestrator.start(id: "t5", data: Trip(traveller: "ed"))
             return try await orchestrator.waitForEnd(id: "t5", timeout: .seconds(10))
@@ -123,7 +123,7 @@ import Testing
     func aStepThatHangsPastTheDeadlineIsCutAndCompensated(engine: SagaEngine) async throws {
         let fixture = try await SagaFixture(engine: engine)
         defer { Task { await fixture.shutdown() } }
-        let orchestrator = fixture.orchestrator(actions: ["schedule": blockForever], deadline: .seconds(2))
+        let orchestrator = fixture.orchestrator(actions: ["schedule": blockForever], deadline: .seconds(4))
         let ended = try await whileRunning(orchestrator) {
             try await orchestrator.start(id: "t6", data: Trip(traveller: "fe"))
             return try await orchestrator.waitForEnd(id: "t6", timeout: .seconds(10))

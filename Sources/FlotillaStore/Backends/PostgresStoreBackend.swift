@@ -14,6 +14,9 @@ struct PostgresStoreBackend: StoreBackend {
         let pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
             maxConnectionsPerEventLoop: 4,
+            // A busy store queues callers rather than failing them after AsyncKit's default 10 s;
+            // HTTP timeouts above bound how long a request really waits.
+            requestTimeout: .seconds(60),
             logger: logger,
             on: MultiThreadedEventLoopGroup.singleton
         )

@@ -20,6 +20,9 @@ struct SQLiteStoreBackend: StoreBackend {
         let pool = EventLoopGroupConnectionPool(
             source: source,
             maxConnectionsPerEventLoop: 1,
+            // A busy store queues callers rather than failing them after AsyncKit's default 10 s;
+            // HTTP timeouts above bound how long a request really waits.
+            requestTimeout: .seconds(60),
             logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.next()
         )
