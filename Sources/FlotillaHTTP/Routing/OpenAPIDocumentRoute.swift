@@ -12,4 +12,13 @@ public enum OpenAPIDocumentRoute {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
         }
     }
+
+    /// The `openapi.yaml` a service keeps in its resources (`bundle` is the service target's `Bundle.module`),
+    /// or a minimal document naming `service` if the resource is missing.
+    public static func bundled(in bundle: Bundle, service: String) -> String {
+        guard let url = bundle.url(forResource: "openapi", withExtension: "yaml"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { return "openapi: 3.1.0\ninfo: {title: \(service), version: '1'}\npaths: {}\n" }
+        return text
+    }
 }

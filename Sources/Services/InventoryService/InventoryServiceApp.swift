@@ -57,20 +57,12 @@ public final class InventoryServiceApp {
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully and closes the store.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        do {
-            try await kit.run(onListening: onListening)
-        } catch {
-            await store.shutdown()
-            throw error
-        }
-        await store.shutdown()
+        let store = self.store
+        try await kit.run(onListening: onListening) { await store.shutdown() }
     }
 
     /// The OpenAPI document kept beside the code (`Resources/openapi.yaml`).
     public static var openAPIDocument: String {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-            let text = try? String(contentsOf: url, encoding: .utf8)
-        else { return "openapi: 3.1.0\ninfo: {title: inventory-service, version: '1'}\npaths: {}\n" }
-        return text
+        OpenAPIDocumentRoute.bundled(in: .module, service: "inventory-service")
     }
 }
