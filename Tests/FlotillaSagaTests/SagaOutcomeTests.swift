@@ -59,6 +59,38 @@ import Testing
     }
 
     @Test(arguments: SagaEngine.allCases)
+    func aRefusingActionsChangesToTheDataAreSaved(engine: SagaEngine) async throws {
+        let fixture = try await SagaFixture(engine: engine)
+        defer { Task { await fixture.shutdown() } }
+        // The action drops what it no longer needs (order-service drops the sealed card) before refusing.
+        let orchestrator = SagaOrchestrator(
+            definition: SagaDefinition(
+                name: "trip",
+                steps: [
+                    SagaStep<Trip>("reserve", action: { trip, _ in trip.done.append("reserve") }, compensation: { _, _ in }),
+                    SagaStep<Trip>(
+                        "charge",
+                        action: { trip, _ in
+                            trip.traveller = "(dropped)"
+                            throw SagaRefusal("card declined")
+                        }
+                    ),
+                ],
+                retry: SagaFixture.tinyRetry
+            ),
+            store: fixture.store,
+            logger: SagaFixture.logger
+        )
+        let ended = try await whileRunning(orchestrator) {
+            try await orchestrator.start(id: "t2d", data: Trip(traveller: "card 4242"))
+            return try await orchestrator.waitForEnd(id: "t2d", timeout: .seconds(10))
+        }
+        #expect(ended?.status == .compensated)
+        #expect(ended?.data.traveller == "(dropped)")
+        #expect(try await orchestrator.record(id: "t2d")?.data.traveller == "(dropped)")
+    }
+
+    @Test(arguments: SagaEngine.allCases)
     func aRefusalAtTheThirdStepCompensatesTheOthersInReverse(engine: SagaEngine) async throws {
         let fixture = try await SagaFixture(engine: engine)
         defer { Task { await fixture.shutdown() } }

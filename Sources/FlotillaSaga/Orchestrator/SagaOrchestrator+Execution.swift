@@ -49,9 +49,9 @@ extension SagaOrchestrator {
         case .succeeded(let data):
             record.actionSucceeded(index, data: data, now: Date())
             try await log.save(record, on: store.sql)
-        case .refused(let reason):
+        case .refused(let reason, let data):
             logger.notice("saga step refused; compensating", metadata: ["step": "\(step.name)", "reason": "\(reason)"])
-            record.actionRefused(index, reason: reason, now: Date(), compensable: compensable)
+            record.actionRefused(index, reason: reason, data: data, now: Date(), compensable: compensable)
             try await log.save(record, on: store.sql)
         case .deadlineExceeded:
             record.exceedDeadline(now: Date(), compensable: compensable)
@@ -122,7 +122,8 @@ extension SagaOrchestrator {
     /// How one attempt of an action ended.
     enum ActionOutcome: Sendable {
         case succeeded(Data)
-        case refused(String)
+        /// Refused, with the data as the action left it (it may drop what it no longer needs, such as a card).
+        case refused(String, Data)
         case failed(any Error)
         case deadlineExceeded
     }
@@ -133,11 +134,15 @@ extension SagaOrchestrator {
         let remaining = context.deadline.timeIntervalSinceNow
         guard remaining > 0 else { return .deadlineExceeded }
         do {
-            let result = try await withThrowingTaskGroup(of: Data?.self) { group in
+            let result = try await withThrowingTaskGroup(of: ActionOutcome?.self) { group in
                 group.addTask {
                     var data = data
-                    try await step.action(&data, context)
-                    return data
+                    do {
+                        try await step.action(&data, context)
+                    } catch let refusal as SagaRefusal {
+                        return .refused(refusal.reason, data)
+                    }
+                    return .succeeded(data)
                 }
                 group.addTask {
                     try await Task.sleep(for: .secondsDouble(remaining))
@@ -146,9 +151,9 @@ extension SagaOrchestrator {
                 defer { group.cancelAll() }
                 return try await group.next() ?? nil
             }
-            return result.map(ActionOutcome.succeeded) ?? .deadlineExceeded
+            return result ?? .deadlineExceeded
         } catch let refusal as SagaRefusal {
-            return .refused(refusal.reason)
+            return .refused(refusal.reason, data)
         } catch {
             return .failed(error)
         }

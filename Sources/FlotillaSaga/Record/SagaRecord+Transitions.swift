@@ -60,7 +60,8 @@ extension SagaRecord {
     }
 
     /// The action was refused: nothing of it to undo; the steps before it are compensated.
-    mutating func actionRefused(_ index: Int, reason: String, now: Date, compensable: [Bool]) {
+    mutating func actionRefused(_ index: Int, reason: String, data: Data? = nil, now: Date, compensable: [Bool]) {
+        if let data { self.data = data }
         steps[index].status = .failed
         steps[index].lastError = reason
         steps[index].endedAt = now
