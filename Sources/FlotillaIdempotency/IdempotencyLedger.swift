@@ -1,3 +1,4 @@
+import FlotillaCore
 import FlotillaStore
 import Foundation
 import SQLKit
@@ -37,7 +38,7 @@ struct IdempotencyLedger: Sendable {
     func claim(scope: String, key: String, fingerprint: String, on database: any SQLDatabase) async throws -> IdempotencyRecord? {
         try await database.insert(into: Self.table)
             .columns("scope", "key", "fingerprint", "created_at")
-            .values(SQLBind(scope), SQLBind(key), SQLBind(fingerprint), SQLBind(ISO8601DateFormatter().string(from: Date())))
+            .values(SQLBind(scope), SQLBind(key), SQLBind(fingerprint), SQLBind(Timestamp.string()))
             .ignoringConflicts(with: ["scope", "key"])
             .run()
         return try await find(scope: scope, key: key, on: database)

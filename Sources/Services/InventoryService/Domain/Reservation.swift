@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 
 /// Where a reservation is in its life.
@@ -60,9 +61,7 @@ public struct Reservation: Codable, Sendable, Equatable {
 
     /// An instant as RFC 3339 with milliseconds (`2026-11-27T18:30:00.123Z`).
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        Timestamp.string(date)
     }
 }
 

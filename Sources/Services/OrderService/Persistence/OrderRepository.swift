@@ -1,3 +1,4 @@
+import FlotillaCore
 import FlotillaStore
 import Foundation
 import SQLKit
@@ -76,6 +77,6 @@ enum Timestamps {
     static func now() -> String { string(Date()) }
 
     static func string(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        Timestamp.string(date)
     }
 }
