@@ -145,6 +145,32 @@ struct ProxyTests {
         try await upstream.stop()
     }
 
+    @Test("pipelined requests are answered in order, a slow first one included")
+    func pipelining() async throws {
+        let upstream = try await TestUpstream.start(name: "u1")
+        let gateway = try await GatewayFixture.start(Self.config(upstream.port))
+        do {
+            let requests =
+                "GET /raw/slow/200 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /raw/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                + "GET /raw/second HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            let raw = try await RawTCP.exchange(port: gateway.port, Array(requests.utf8))
+            let slow = try #require(raw.range(of: #""slow":200"#), "\(raw)")
+            let echo = try #require(raw.range(of: "\r\nhello\r\n"), "\(raw)")
+            let second = try #require(raw.range(of: #""uri":"\/second""#) ?? raw.range(of: #""uri":"/second""#), "\(raw)")
+            let noRoute = try #require(raw.range(of: "no Route matched"), "\(raw)")
+            #expect(slow.lowerBound < echo.lowerBound)
+            #expect(echo.lowerBound < second.lowerBound)
+            #expect(second.lowerBound < noRoute.lowerBound)
+            #expect(raw.components(separatedBy: "HTTP/1.1 ").count - 1 == 4)
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+        try await upstream.stop()
+    }
+
     @Test("large bodies stream both ways")
     func streaming() async throws {
         let upstream = try await TestUpstream.start(name: "u1")

@@ -1,7 +1,8 @@
 import NIOCore
 
 /// Bounds how long a client may take: a request head must arrive within `headerTimeout` of its first byte
-/// (slowloris), and an idle kept-alive connection is closed after `idleTimeout`. Sits first in the pipeline.
+/// (slowloris), and an idle kept-alive connection is closed after `idleTimeout`. Sits first in the pipeline and
+/// only records deadlines; the event loop's ``LoopDeadlines`` tick calls ``check(now:)``.
 final class ConnectionGuard: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -9,9 +10,9 @@ final class ConnectionGuard: ChannelInboundHandler {
     private let headerTimeout: TimeAmount
     private let idleTimeout: TimeAmount
     private var context: ChannelHandlerContext?
-    private var timer: Scheduled<Void>?
+    private var deadline: NIODeadline?
     private var awaitingHead = true
-    private var headTimerRunning = false
+    private var headDeadlineSet = false
 
     init(headerTimeout: TimeAmount, idleTimeout: TimeAmount) {
         self.headerTimeout = headerTimeout
@@ -20,29 +21,23 @@ final class ConnectionGuard: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { armIdle() }
+        if context.channel.isActive { deadline = .now() + idleTimeout }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        armIdle()
+        deadline = .now() + idleTimeout
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
-        context.fireChannelInactive()
-    }
-
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
+        deadline = nil
         self.context = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if awaitingHead, !headTimerRunning {
-            headTimerRunning = true
-            arm(headerTimeout)
+        if awaitingHead, !headDeadlineSet {
+            headDeadlineSet = true
+            deadline = .now() + headerTimeout
         }
         context.fireChannelRead(data)
     }
@@ -50,26 +45,21 @@ final class ConnectionGuard: ChannelInboundHandler {
     /// The request head is complete: the header deadline no longer applies.
     func requestHeadReceived() {
         awaitingHead = false
-        headTimerRunning = false
-        timer?.cancel()
-        timer = nil
+        headDeadlineSet = false
+        deadline = nil
     }
 
     /// A response ended: wait for the next request, at most `idleTimeout`.
     func responseFinished() {
         awaitingHead = true
-        headTimerRunning = false
-        armIdle()
+        headDeadlineSet = false
+        deadline = .now() + idleTimeout
     }
 
-    private func armIdle() { arm(idleTimeout) }
-
-    private func arm(_ timeout: TimeAmount) {
-        timer?.cancel()
-        guard let context else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-            guard let self, self.awaitingHead, let context = self.context else { return }
-            context.close(promise: nil)
-        }
+    /// Closes the connection when the client let its deadline pass.
+    func check(now: NIODeadline) {
+        guard awaitingHead, let deadline, now >= deadline, let context else { return }
+        self.deadline = nil
+        context.close(promise: nil)
     }
 }

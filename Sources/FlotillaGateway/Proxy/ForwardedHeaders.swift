@@ -8,7 +8,8 @@ enum ForwardedHeaders {
         uri: String,
         hostHeader: String?,
         clientAddress: String,
-        localPort: Int,
+        localPort: String,
+        requestIDs: RequestIDGenerator,
         requestID: inout String?
     ) -> HTTPRequestHead {
         var headers = HTTPHeaders()
@@ -45,9 +46,9 @@ enum ForwardedHeaders {
             let hostOnly = originalHost.split(separator: ":", maxSplits: 1).first.map(String.init) ?? originalHost
             headers.add(name: "x-forwarded-host", value: hostOnly)
         }
-        headers.add(name: "x-forwarded-port", value: String(localPort))
+        headers.add(name: "x-forwarded-port", value: localPort)
         if requestID == nil {
-            let generated = RequestID.make()
+            let generated = requestIDs.make()
             requestID = generated
             headers.add(name: "x-request-id", value: generated)
         }
@@ -99,20 +100,5 @@ extension Substring {
         while text.first == " " || text.first == "\t" { text = text.dropFirst() }
         while text.last == " " || text.last == "\t" { text = text.dropLast() }
         return text
-    }
-}
-
-/// Request ids: 32 hex digits from the system random generator.
-enum RequestID {
-    static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return hex(high) + hex(low)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
     }
 }

@@ -42,7 +42,12 @@ public final class GatewayServer: Sendable {
                     let guardHandler = ConnectionGuard(headerTimeout: options.headerTimeout, idleTimeout: options.idleTimeout)
                     let operations = channel.pipeline.syncOperations
                     try operations.addHandler(guardHandler)
-                    try operations.configureHTTPServerPipeline(withErrorHandling: false)
+                    // The HTTP/1.1 codec alone: no outbound header validators (response heads come from an upstream's
+                    // parsed response or from the gateway itself, and llhttp already refuses CR/LF in header fields)
+                    // and no HTTPServerPipelineHandler (DownstreamHandler orders pipelined requests itself). The
+                    // decoder forwards bytes left after an Upgrade (WebSocket passthrough).
+                    try operations.addHandler(HTTPResponseEncoder())
+                    try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
                     try operations.addHandler(DownstreamHandler(runtime: runtime, loop: loop, options: options, guardHandler: guardHandler))
                 }
             }
@@ -73,7 +78,12 @@ public final class GatewayServer: Sendable {
     }
 
     public func shutdown() async throws {
-        for bound in contexts.values { try? await bound.eventLoop.submit { bound.value.pool.closeAll() }.get() }
+        for bound in contexts.values {
+            try? await bound.eventLoop.submit {
+                bound.value.pool.closeAll()
+                bound.value.deadlines.stop()
+            }.get()
+        }
         if ownsGroup { try await group.shutdownGracefully() }
     }
 }

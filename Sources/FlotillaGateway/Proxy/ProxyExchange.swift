@@ -25,13 +25,14 @@ final class ProxyExchange {
     private var attempt = 0
     private(set) var responseStarted = false
     private var finished = false
-    private var timer: Scheduled<Void>?
+    /// When the current attempt times out (checked by the loop's ``LoopDeadlines`` tick).
+    private var deadline: NIODeadline?
     private var holdsBudget = false
     private(set) var status = 0
     private var upstreamKeepAlive = true
     let requestID: String?
     private let clientAddress: String
-    private let localPort: Int
+    private let localPort: String
 
     init(
         downstream: DownstreamHandler,
@@ -39,7 +40,7 @@ final class ProxyExchange {
         target: ProxyTarget,
         head: HTTPRequestHead,
         clientAddress: String,
-        localPort: Int,
+        localPort: String,
         hashKey: @escaping () -> String?
     ) {
         self.downstream = downstream
@@ -53,6 +54,7 @@ final class ProxyExchange {
             hostHeader: target.hostHeader,
             clientAddress: clientAddress,
             localPort: localPort,
+            requestIDs: loop.requestIDs,
             requestID: &requestID
         )
         self.requestID = requestID
@@ -78,6 +80,7 @@ final class ProxyExchange {
             hostHeader: target.hostHeader,
             clientAddress: clientAddress,
             localPort: localPort,
+            requestIDs: loop.requestIDs,
             requestID: &ignored
         )
     }
@@ -298,18 +301,19 @@ final class ProxyExchange {
     }
 
     private func armTimer() {
-        timer?.cancel()
-        let timeout = target.perTryTimeout.map { min($0, target.readTimeout) } ?? target.readTimeout
-        timer = loop.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in self?.timedOut() }
+        deadline = .now() + (target.perTryTimeout.map { min($0, target.readTimeout) } ?? target.readTimeout)
     }
 
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
+    private func cancelTimer() { deadline = nil }
+
+    /// Called on every tick of the loop's deadlines while this exchange is the client connection's current one.
+    func checkDeadline(now: NIODeadline) {
+        guard let deadline, now >= deadline else { return }
+        timedOut()
     }
 
     private func timedOut() {
-        timer = nil
+        deadline = nil
         guard !finished else { return }
         if responseStarted {
             finish(reuseUpstream: false)
