@@ -43,29 +43,76 @@ final class PluginChain: Sendable {
         return PluginChain(plugins: byName.values.map(\.plugin), consumerPlugins: consumers)
     }
 
-    /// Runs the access phase; returns the response of the plugin that stopped the request, if one did. Also
-    /// returns the plugins that ran (consumer-scoped ones included), for the later phases.
-    func access(_ exchange: inout GatewayExchange) async -> (GatewayPluginResponse?, [Scoped]) {
-        var queue = plugins
-        var ran: [Scoped] = []
-        var consumerApplied = false
-        var position = 0
-        while position < queue.count {
-            let current = queue[position]
-            position += 1
-            ran.append(current)
-            if let response = await current.plugin.access(&exchange) { return (response, ran) }
-            if !consumerApplied, let consumer = exchange.consumer, !consumerPlugins.isEmpty {
-                consumerApplied = true
-                let specific = [consumer.username, consumer.customID, consumer.id].compactMap { $0 }.flatMap { consumerPlugins[$0] ?? [] }
-                if !specific.isEmpty {
-                    let names = Set(specific.map(\.name))
-                    var rest = queue[position...].filter { !names.contains($0.name) }
-                    rest += specific.filter { candidate in candidate.priority <= current.priority && !ran.contains { $0.name == candidate.name } }
-                    queue = Array(queue[..<position]) + rest.sorted { $0.priority > $1.priority }
-                }
+    /// Where the access phase stands: the plugins still to run (consumer-scoped ones spliced in once a consumer is
+    /// known), and the ones that ran.
+    struct AccessRun: Sendable {
+        fileprivate var queue: [Scoped]
+        fileprivate var position = 0
+        fileprivate(set) var ran: [Scoped] = []
+        fileprivate var consumerApplied = false
+    }
+
+    /// The access phase as far as it goes without suspending.
+    enum AccessStep: Sendable {
+        /// Every plugin ran (or one answered): the response to send instead of proxying, if any, and the plugins
+        /// that ran (consumer-scoped ones included), for the later phases.
+        case finished(GatewayPluginResponse?, ran: [Scoped])
+        /// A plugin needs to wait: continue with ``resume(_:_:)`` from a task.
+        case suspended(AccessRun)
+    }
+
+    /// Runs the access phase on the caller's thread until it ends or a plugin has to suspend.
+    func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> AccessStep {
+        var run = AccessRun(queue: plugins)
+        while run.position < run.queue.count {
+            let current = run.queue[run.position]
+            switch current.plugin.accessWithoutSuspending(&exchange) {
+            case .suspend:
+                return .suspended(run)
+            case .respond(let response):
+                run.ran.append(current)
+                return .finished(response, ran: run.ran)
+            case .proceed:
+                advance(&run, past: current, exchange: exchange)
             }
         }
-        return (nil, ran)
+        return .finished(nil, ran: run.ran)
+    }
+
+    /// Finishes an access phase that suspended: the waiting plugin and every later one run asynchronously.
+    func resume(_ suspended: AccessRun, _ exchange: inout GatewayExchange) async -> (GatewayPluginResponse?, [Scoped]) {
+        var run = suspended
+        while run.position < run.queue.count {
+            let current = run.queue[run.position]
+            if let response = await current.plugin.access(&exchange) {
+                run.ran.append(current)
+                return (response, run.ran)
+            }
+            advance(&run, past: current, exchange: exchange)
+        }
+        return (nil, run.ran)
+    }
+
+    /// Runs the whole access phase (suspending where a plugin must).
+    func access(_ exchange: inout GatewayExchange) async -> (GatewayPluginResponse?, [Scoped]) {
+        switch accessWithoutSuspending(&exchange) {
+        case .finished(let response, let ran): return (response, ran)
+        case .suspended(let run): return await resume(run, &exchange)
+        }
+    }
+
+    /// Moves past a plugin that let the request through; once a consumer is identified, its plugins join the queue
+    /// (replacing same-named ones that have not run, and only those that rank at or below the current plugin).
+    private func advance(_ run: inout AccessRun, past current: Scoped, exchange: GatewayExchange) {
+        run.position += 1
+        run.ran.append(current)
+        guard !run.consumerApplied, let consumer = exchange.consumer, !consumerPlugins.isEmpty else { return }
+        run.consumerApplied = true
+        let specific = [consumer.username, consumer.customID, consumer.id].compactMap { $0 }.flatMap { consumerPlugins[$0] ?? [] }
+        guard !specific.isEmpty else { return }
+        let names = Set(specific.map(\.name))
+        var rest = run.queue[run.position...].filter { !names.contains($0.name) }
+        rest += specific.filter { candidate in candidate.priority <= current.priority && !run.ran.contains { $0.name == candidate.name } }
+        run.queue = Array(run.queue[..<run.position]) + rest.sorted { $0.priority > $1.priority }
     }
 }

@@ -113,16 +113,46 @@ public protocol GatewayPlugin: Sendable {
     /// Kong's priority (correlation-id 100001, cors 2000, jwt 1450, key-auth 1250, request-size-limiting 951,
     /// rate-limiting 910, prometheus 13).
     var priority: Int { get }
-    /// Access phase, before proxying. Return a response to stop here. Synchronous plugins should not suspend
-    /// (the proxy may call this from an event loop through a Task; keep it cheap).
+    /// Access phase, before proxying. Return a response to stop here.
     func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse?
+    /// The access phase on the event loop, for a plugin that can decide at once (the usual case: a cached token, a
+    /// local counter). Return ``ImmediateAccess/suspend`` — without having changed `exchange` — when it needs to
+    /// wait (a JWKS fetch, a Redis counter); the proxy then calls ``access(_:)`` from a task. The default suspends.
+    func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> ImmediateAccess
     /// Header-filter phase: adjust the response head going downstream (status and headers).
     func headerFilter(_ exchange: GatewayExchange, response: inout HTTPResponse)
     /// Log phase, after the response is sent.
     func log(_ exchange: GatewayExchange, response: HTTPResponse, latency: Duration)
 }
 
+/// What ``GatewayPlugin/accessWithoutSuspending(_:)`` decided.
+public enum ImmediateAccess: Sendable {
+    /// Go on to the next plugin.
+    case proceed
+    /// Stop and send this response.
+    case respond(GatewayPluginResponse)
+    /// The plugin has to wait for something: run its asynchronous ``GatewayPlugin/access(_:)``.
+    case suspend
+}
+
+/// A plugin whose access phase never waits: it implements ``accessSynchronously(_:)`` and gets both
+/// ``GatewayPlugin/access(_:)`` and ``GatewayPlugin/accessWithoutSuspending(_:)`` from it.
+public protocol SynchronousGatewayPlugin: GatewayPlugin {
+    /// The access phase. Return a response to stop here.
+    func accessSynchronously(_ exchange: inout GatewayExchange) -> GatewayPluginResponse?
+}
+
+extension SynchronousGatewayPlugin {
+    public func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? { accessSynchronously(&exchange) }
+
+    public func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> ImmediateAccess {
+        accessSynchronously(&exchange).map(ImmediateAccess.respond) ?? .proceed
+    }
+}
+
 extension GatewayPlugin {
+    public func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> ImmediateAccess { .suspend }
+
     public func headerFilter(_ exchange: GatewayExchange, response: inout HTTPResponse) {}
     public func log(_ exchange: GatewayExchange, response: HTTPResponse, latency: Duration) {}
 }

@@ -219,8 +219,9 @@ final class DownstreamHandler: ChannelDuplexHandler, DeadlineWatching {
         }
     }
 
-    /// Runs the plugins' access phase (off the event loop only when a plugin suspends), then proxies or answers with
-    /// the plugin's response. Body parts arriving meanwhile wait in the exchange; reads are held.
+    /// Runs the plugins' access phase on the event loop, moving to a task only when a plugin has to suspend (a JWKS
+    /// fetch, a Redis counter), then proxies or answers with the plugin's response. While a task runs, body parts
+    /// wait in the exchange and reads are held.
     private func runAccessPhase(
         _ chain: PluginChain,
         exchange: ProxyExchange,
@@ -229,50 +230,63 @@ final class DownstreamHandler: ChannelDuplexHandler, DeadlineWatching {
         target: ProxyTarget,
         context: ChannelHandlerContext
     ) {
-        pauseReads()
         let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
-        let initial = GatewayExchange(
+        var working = GatewayExchange(
             request: HTTPTypesBridge.request(head, authority: hostValue),
             clientAddress: clientAddress,
             declaredBodyLength: declaredLength,
             routeName: target.routeName,
             serviceName: target.serviceName
         )
-        let promise = context.eventLoop.makePromise(of: (GatewayExchange, GatewayPluginResponse?, [PluginChain.Scoped]).self)
-        promise.completeWithTask {
-            var working = initial
-            let (response, ran) = await chain.access(&working)
-            return (working, response, ran)
-        }
-        promise.futureResult.assumeIsolated().whenSuccess { [self] result in
-            let (updated, response, ran) = result
-            guard self.exchange === exchange else { return }
-            pluginExchange = updated
-            pluginsRan = ran
-            if let limit = updated.maximumBodyBytes { bodyLimit = min(bodyLimit ?? limit, limit) }
-            if let response {
-                self.exchange = nil
-                exchange.downstreamClosed()
-                discardingBody = !requestEnded
-                readsPaused = false
-                respondPlugin(response)
-                resumeReadsIfPending()
-                return
+        switch chain.accessWithoutSuspending(&working) {
+        case .finished(let response, let ran):
+            accessPhaseEnded(exchange: exchange, updated: working, response: response, ran: ran, declaredLength: declaredLength)
+        case .suspended(let run):
+            pauseReads()
+            let suspended = working
+            let promise = context.eventLoop.makePromise(of: (GatewayExchange, GatewayPluginResponse?, [PluginChain.Scoped]).self)
+            promise.completeWithTask {
+                var working = suspended
+                let (response, ran) = await chain.resume(run, &working)
+                return (working, response, ran)
             }
-            if let limit = bodyLimit, let declaredLength, declaredLength > limit {
-                self.exchange = nil
-                exchange.downstreamClosed()
-                discardingBody = !requestEnded
+            promise.futureResult.assumeIsolated().whenSuccess { [self] result in
+                let (updated, response, ran) = result
                 readsPaused = false
-                respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge)
+                accessPhaseEnded(exchange: exchange, updated: updated, response: response, ran: ran, declaredLength: declaredLength)
                 resumeReadsIfPending()
-                return
             }
-            exchange.replaceRequestHeaders(HTTPTypesBridge.headers(updated.request.headerFields))
-            readsPaused = false
-            resumeReadsIfPending()
-            exchange.start()
         }
+    }
+
+    /// Proxies the request as the plugins left it, or sends the response one of them chose.
+    private func accessPhaseEnded(
+        exchange: ProxyExchange,
+        updated: GatewayExchange,
+        response: GatewayPluginResponse?,
+        ran: [PluginChain.Scoped],
+        declaredLength: Int?
+    ) {
+        guard self.exchange === exchange else { return }
+        pluginExchange = updated
+        pluginsRan = ran
+        if let limit = updated.maximumBodyBytes { bodyLimit = min(bodyLimit ?? limit, limit) }
+        if let response {
+            self.exchange = nil
+            exchange.downstreamClosed()
+            discardingBody = !requestEnded
+            respondPlugin(response)
+            return
+        }
+        if let limit = bodyLimit, let declaredLength, declaredLength > limit {
+            self.exchange = nil
+            exchange.downstreamClosed()
+            discardingBody = !requestEnded
+            respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge)
+            return
+        }
+        exchange.replaceRequestHeaders(HTTPTypesBridge.headers(updated.request.headerFields))
+        exchange.start()
     }
 
     private func resumeReadsIfPending() {

@@ -2,7 +2,7 @@ import Synchronization
 
 /// The default ``RateLimitCounterStore``: a dictionary behind a `Mutex`; expired windows
 /// are swept as newer ones are written.
-public final class InMemoryRateLimitCounterStore: RateLimitCounterStore {
+public final class InMemoryRateLimitCounterStore: SynchronousRateLimitCounterStore {
     private struct Key: Hashable {
         var key: String
         var window: RateLimitWindow
@@ -33,15 +33,18 @@ public final class InMemoryRateLimitCounterStore: RateLimitCounterStore {
     public var counterCount: Int { state.withLock { $0.counters.count } }
 
     public func increment(key: String, window: RateLimitWindowSlot, by amount: Int) async throws -> Int {
-        incrementSync(key: key, window: window, by: amount)
+        incrementWithoutSuspending(key: key, window: window, by: amount)
     }
 
     public func count(key: String, window: RateLimitWindowSlot) async throws -> Int {
+        countWithoutSuspending(key: key, window: window)
+    }
+
+    public func countWithoutSuspending(key: String, window: RateLimitWindowSlot) -> Int {
         state.withLock { $0.counters[Key(key: key, window: window.window, start: window.start)]?.value ?? 0 }
     }
 
-    /// The synchronous core of ``increment(key:window:by:)``.
-    public func incrementSync(key: String, window: RateLimitWindowSlot, by amount: Int) -> Int {
+    public func incrementWithoutSuspending(key: String, window: RateLimitWindowSlot, by amount: Int) -> Int {
         state.withLock { state in
             let k = Key(key: key, window: window.window, start: window.start)
             let value = (state.counters[k]?.value ?? 0) + amount

@@ -9,3 +9,12 @@ public protocol RateLimitCounterStore: Sendable {
     /// The current value of the counter of `key` in `window` (0 if none).
     func count(key: String, window: RateLimitWindowSlot) async throws -> Int
 }
+
+/// A ``RateLimitCounterStore`` that answers without suspending (counters in this process), so a limiter can run on
+/// an event loop without a task per request.
+public protocol SynchronousRateLimitCounterStore: RateLimitCounterStore {
+    /// ``RateLimitCounterStore/increment(key:window:by:)`` without suspending.
+    func incrementWithoutSuspending(key: String, window: RateLimitWindowSlot, by amount: Int) throws -> Int
+    /// ``RateLimitCounterStore/count(key:window:)`` without suspending.
+    func countWithoutSuspending(key: String, window: RateLimitWindowSlot) throws -> Int
+}

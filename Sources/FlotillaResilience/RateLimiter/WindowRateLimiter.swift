@@ -31,47 +31,95 @@ public final class WindowRateLimiter: Sendable {
 
     /// Counts a request of `cost` for `key` at `now` (the wall clock by default).
     public func acquire(key: String, cost: Int = 1, now: UnixTime = .now()) async throws -> WindowRateLimitResult {
-        var usages: [RateLimitWindowUsage] = []
-        var applied: [RateLimitWindowSlot] = []
-        var denied: (usage: RateLimitWindowUsage, retryAfter: Duration)?
+        if let result = try acquireWithoutSuspending(key: key, cost: cost, now: now) { return result }
+        var tally = WindowTally(limiter: self, now: now, cost: cost)
         for (window, limit) in limits {
             let slot = window.slot(containing: now)
             let current = try await store.increment(key: key, window: slot, by: cost)
-            applied.append(slot)
-            let reset = Duration.nanoseconds(slot.end * 1_000_000_000 - now.nanoseconds)
-            var used = current
-            var retryAfter = reset
-            if algorithm == .sliding {
-                let previous = try await store.count(key: key, window: slot.previous)
-                let elapsed = Double(now.nanoseconds - slot.start * 1_000_000_000) / 1e9
-                let weight = max(0, 1 - elapsed / Double(slot.length))
-                let carried = Double(previous) * weight
-                used = current + Int(carried.rounded(.down))
-                if used > limit, current <= limit, previous > 0 {
-                    // Wait until enough of the previous window has slid out.
-                    let excess = Double(used - limit)
-                    retryAfter = .secondsDouble(min(Double(slot.length) - elapsed, excess / Double(previous) * Double(slot.length)))
-                }
-            }
-            let usage = RateLimitWindowUsage(
-                window: window,
-                limit: limit,
-                remaining: max(0, limit - used),
-                resetSeconds: RateLimitDecision.ceilSeconds(reset)
-            )
-            usages.append(usage)
-            if used > limit {
-                denied = (usage, retryAfter)
-                break
+            let previous = algorithm == .sliding ? try await store.count(key: key, window: slot.previous) : 0
+            if !tally.record(window: window, limit: limit, slot: slot, current: current, previous: previous) { break }
+        }
+        if tally.isDenied {
+            for slot in tally.applied { _ = try await store.increment(key: key, window: slot, by: -cost) }
+        }
+        return tally.result()
+    }
+
+    /// ``acquire(key:cost:now:)`` without suspending, when the store is a ``SynchronousRateLimitCounterStore``
+    /// (the in-memory one); nil otherwise.
+    public func acquireWithoutSuspending(key: String, cost: Int = 1, now: UnixTime = .now()) throws -> WindowRateLimitResult? {
+        guard let store = store as? any SynchronousRateLimitCounterStore else { return nil }
+        var tally = WindowTally(limiter: self, now: now, cost: cost)
+        for (window, limit) in limits {
+            let slot = window.slot(containing: now)
+            let current = try store.incrementWithoutSuspending(key: key, window: slot, by: cost)
+            let previous = algorithm == .sliding ? try store.countWithoutSuspending(key: key, window: slot.previous) : 0
+            if !tally.record(window: window, limit: limit, slot: slot, current: current, previous: previous) { break }
+        }
+        if tally.isDenied {
+            for slot in tally.applied { _ = try store.incrementWithoutSuspending(key: key, window: slot, by: -cost) }
+        }
+        return tally.result()
+    }
+}
+
+/// The windows of one ``WindowRateLimiter/acquire(key:cost:now:)`` as their counters come back: usage per window,
+/// the first window over its limit, and the result.
+private struct WindowTally {
+    let limiter: WindowRateLimiter
+    let now: UnixTime
+    let cost: Int
+    private(set) var usages: [RateLimitWindowUsage] = []
+    private(set) var applied: [RateLimitWindowSlot] = []
+    private var denied: (usage: RateLimitWindowUsage, retryAfter: Duration)?
+
+    init(limiter: WindowRateLimiter, now: UnixTime, cost: Int) {
+        self.limiter = limiter
+        self.now = now
+        self.cost = cost
+    }
+
+    var isDenied: Bool { denied != nil }
+
+    /// Records one window's counter (after this request) and, for sliding windows, the previous window's; returns
+    /// false once the window is over its limit (the later windows are not counted).
+    mutating func record(window: RateLimitWindow, limit: Int, slot: RateLimitWindowSlot, current: Int, previous: Int) -> Bool {
+        applied.append(slot)
+        let reset = Duration.nanoseconds(slot.end * 1_000_000_000 - now.nanoseconds)
+        var used = current
+        var retryAfter = reset
+        if limiter.algorithm == .sliding {
+            let elapsed = Double(now.nanoseconds - slot.start * 1_000_000_000) / 1e9
+            let weight = max(0, 1 - elapsed / Double(slot.length))
+            let carried = Double(previous) * weight
+            used = current + Int(carried.rounded(.down))
+            if used > limit, current <= limit, previous > 0 {
+                // Wait until enough of the previous window has slid out.
+                let excess = Double(used - limit)
+                retryAfter = .secondsDouble(min(Double(slot.length) - elapsed, excess / Double(previous) * Double(slot.length)))
             }
         }
+        let usage = RateLimitWindowUsage(
+            window: window,
+            limit: limit,
+            remaining: max(0, limit - used),
+            resetSeconds: RateLimitDecision.ceilSeconds(reset)
+        )
+        usages.append(usage)
+        if used > limit {
+            denied = (usage, retryAfter)
+            return false
+        }
+        return true
+    }
+
+    func result() -> WindowRateLimitResult {
         if let denied {
-            for slot in applied { _ = try await store.increment(key: key, window: slot, by: -cost) }
+            var usages = self.usages
             // Report the pre-request remaining for windows checked before the denial.
             for i in usages.indices where usages[i].window != denied.usage.window {
                 usages[i].remaining = min(usages[i].limit, usages[i].remaining + cost)
             }
-            let all = fillUnchecked(usages)
             return WindowRateLimitResult(
                 decision: RateLimitDecision(
                     isAllowed: false,
@@ -80,7 +128,7 @@ public final class WindowRateLimiter: Sendable {
                     resetAfter: .seconds(denied.usage.resetSeconds),
                     retryAfter: denied.retryAfter
                 ),
-                windows: all
+                windows: fillUnchecked(usages)
             )
         }
         // The most restrictive window is the one with the fewest requests left.
@@ -99,9 +147,9 @@ public final class WindowRateLimiter: Sendable {
 
     /// Windows after a denial were not checked; report their limit with unknown usage as full remaining.
     private func fillUnchecked(_ usages: [RateLimitWindowUsage]) -> [RateLimitWindowUsage] {
-        guard usages.count < limits.count else { return usages }
+        guard usages.count < limiter.limits.count else { return usages }
         var all = usages
-        for (window, limit) in limits.dropFirst(usages.count) {
+        for (window, limit) in limiter.limits.dropFirst(usages.count) {
             all.append(RateLimitWindowUsage(window: window, limit: limit, remaining: limit, resetSeconds: 0))
         }
         return all

@@ -5,7 +5,7 @@ import NIOCore
 /// Kong's `cors` plugin: answers preflight requests (`OPTIONS` with `Access-Control-Request-Method`) itself with
 /// 200 and the `Access-Control-Allow-*` headers unless `preflight_continue`, and adds `Access-Control-Allow-Origin`,
 /// `-Allow-Credentials` and `-Expose-Headers` to proxied responses.
-struct CORSPlugin: GatewayPlugin {
+struct CORSPlugin: SynchronousGatewayPlugin {
     let name = "cors"
     let priority = 2000
     let configuration: CORSPluginConfiguration
@@ -25,7 +25,7 @@ struct CORSPlugin: GatewayPlugin {
         request.method == .options && request.headerFields[requestMethod] != nil
     }
 
-    func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
+    func accessSynchronously(_ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
         guard Self.isPreflight(exchange.request), !configuration.preflightContinue else { return nil }
         var headers = HTTPFields()
         originHeaders(exchange.request, into: &headers)

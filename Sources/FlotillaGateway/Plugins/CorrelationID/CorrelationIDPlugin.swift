@@ -22,7 +22,7 @@ struct CorrelationIDPluginConfiguration: Sendable, Hashable {
 
 /// Kong's `correlation-id` plugin: keeps the request's id header or sets a new one upstream, and echoes it in the
 /// response when `echo_downstream`.
-struct CorrelationIDPlugin: GatewayPlugin {
+struct CorrelationIDPlugin: SynchronousGatewayPlugin {
     let name = "correlation-id"
     let priority = 100_001
     let configuration: CorrelationIDPluginConfiguration
@@ -35,7 +35,7 @@ struct CorrelationIDPlugin: GatewayPlugin {
         self.generator = CorrelationIDGenerator()
     }
 
-    func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
+    func accessSynchronously(_ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
         if let existing = exchange.request.headerFields[header], !existing.isEmpty { return nil }
         exchange.request.headerFields[header] = generator.next(configuration.generator, clientAddress: exchange.clientAddress)
         return nil

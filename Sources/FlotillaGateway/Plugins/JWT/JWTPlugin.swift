@@ -29,10 +29,34 @@ struct JWTPlugin: GatewayPlugin {
         self.now = now
     }
 
+    func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> ImmediateAccess {
+        if skips(exchange) { return .proceed }
+        switch prepare(&exchange) {
+        case .decided(let outcome): return finish(outcome, &exchange).map(ImmediateAccess.respond) ?? .proceed
+        case .asymmetric, .jwks: return .suspend
+        }
+    }
+
     func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
-        if !configuration.runOnPreflight && exchange.request.method == .options { return nil }
-        if configuration.anonymous != nil && exchange.credentialIdentifier != nil { return nil }
-        switch await authenticate(&exchange) {
+        if skips(exchange) { return nil }
+        let outcome: Outcome
+        switch prepare(&exchange) {
+        case .decided(let decided): outcome = decided
+        case .asymmetric(let raw, let token, let consumer, let credential):
+            outcome = await authenticateAsymmetric(&exchange, raw: raw, token: token, consumer: consumer, credential: credential)
+        case .jwks(let raw, let token, let jwks):
+            outcome = await authenticateWithJWKS(&exchange, raw: raw, token: token, jwks: jwks)
+        }
+        return finish(outcome, &exchange)
+    }
+
+    private func skips(_ exchange: GatewayExchange) -> Bool {
+        if !configuration.runOnPreflight && exchange.request.method == .options { return true }
+        return configuration.anonymous != nil && exchange.credentialIdentifier != nil
+    }
+
+    private func finish(_ outcome: Outcome, _ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
+        switch outcome {
         case .success: return nil
         case .unexpected: return .unexpectedError
         case .failure(let response):
@@ -51,44 +75,79 @@ struct JWTPlugin: GatewayPlugin {
         case unexpected
     }
 
+    /// What is left once the token is found and parsed: nothing (decided without suspending: every failure, a
+    /// cached token, an HMAC signature), or a signature check that may suspend (an asymmetric key parsed once per
+    /// credential, or a JWKS fetch).
+    private enum Preparation {
+        case decided(Outcome)
+        case asymmetric(raw: String, token: JWTToken, consumer: GatewayConsumer, credential: JWTCredential)
+        case jwks(raw: String, token: JWTToken, source: JWKSKeySource)
+    }
+
     private func unauthorized(_ message: String) -> Outcome { .failure(.kongError(.unauthorized, message: message)) }
 
-    private func authenticate(_ exchange: inout GatewayExchange) async -> Outcome {
+    private func prepare(_ exchange: inout GatewayExchange) -> Preparation {
         let found = JWTTokenLocator.find(in: exchange.request, configuration: configuration)
         let raw: String
         switch found {
-        case .none: return unauthorized("Unauthorized")
-        case .multiple: return unauthorized("Multiple tokens provided")
-        case .unrecognizable: return unauthorized("Unrecognizable token")
+        case .none: return .decided(unauthorized("Unauthorized"))
+        case .multiple: return .decided(unauthorized("Multiple tokens provided"))
+        case .unrecognizable: return .decided(unauthorized("Unrecognizable token"))
         case .token(let token): raw = token
         }
         if let cached = cache.entry(for: raw) {
-            if let failure = checkClaims(cached.claims) { return failure }
+            if let failure = checkClaims(cached.claims) { return .decided(failure) }
             ConsumerAuthentication.authenticate(&exchange, consumer: cached.consumer, credential: cached.credential)
-            return .success
+            return .decided(.success)
         }
         let token: JWTToken
-        do { token = try JWTToken(raw) } catch { return unauthorized("Bad token; \(error.rawValue)") }
+        do { token = try JWTToken(raw) } catch { return .decided(unauthorized("Bad token; \(error.rawValue)")) }
 
         let claimName = configuration.keyClaimName
         guard let keyValue = token.claims[claimName] ?? token.header[claimName], keyValue != .null else {
-            return unauthorized("No mandatory '\(claimName)' in claims")
+            return .decided(unauthorized("No mandatory '\(claimName)' in claims"))
         }
         let key = keyValue.string ?? Self.text(of: keyValue)
-        if key.isEmpty { return unauthorized("Invalid '\(claimName)' in claims") }
+        if key.isEmpty { return .decided(unauthorized("Invalid '\(claimName)' in claims")) }
 
         guard let (consumer, credential) = consumers.jwtCredential(key: key) else {
-            if let jwks { return await authenticateWithJWKS(&exchange, raw: raw, token: token, jwks: jwks) }
-            return unauthorized("No credentials found for given '\(claimName)'")
+            if let jwks { return .jwks(raw: raw, token: token, source: jwks) }
+            return .decided(unauthorized("No credentials found for given '\(claimName)'"))
         }
-        guard token.algorithm == credential.algorithm else { return unauthorized("Invalid algorithm") }
+        guard token.algorithm == credential.algorithm else { return .decided(unauthorized("Invalid algorithm")) }
+        guard credential.algorithm.hasPrefix("HS") else {
+            return .asymmetric(raw: raw, token: token, consumer: consumer, credential: credential)
+        }
+        guard let valid = try? verifier.verifyHMAC(token, with: credential, secretIsBase64: configuration.secretIsBase64) else {
+            return .decided(unauthorized("Invalid key/secret"))
+        }
+        return .decided(verified(valid, &exchange, raw: raw, token: token, consumer: consumer, credential: credential))
+    }
+
+    private func authenticateAsymmetric(
+        _ exchange: inout GatewayExchange,
+        raw: String,
+        token: JWTToken,
+        consumer: GatewayConsumer,
+        credential: JWTCredential
+    ) async -> Outcome {
         do {
-            guard try await verifier.verify(token, with: credential, secretIsBase64: configuration.secretIsBase64) else {
-                return unauthorized("Invalid signature")
-            }
+            let valid = try await verifier.verify(token, with: credential, secretIsBase64: configuration.secretIsBase64)
+            return verified(valid, &exchange, raw: raw, token: token, consumer: consumer, credential: credential)
         } catch {
             return unauthorized("Invalid key/secret")
         }
+    }
+
+    private func verified(
+        _ valid: Bool,
+        _ exchange: inout GatewayExchange,
+        raw: String,
+        token: JWTToken,
+        consumer: GatewayConsumer,
+        credential: JWTCredential
+    ) -> Outcome {
+        guard valid else { return unauthorized("Invalid signature") }
         remember(raw, token, consumer: consumer, credential: credential.key)
         if let failure = checkClaims(token.claims) { return failure }
         ConsumerAuthentication.authenticate(&exchange, consumer: consumer, credential: credential.key)

@@ -16,17 +16,19 @@ final class JWTSignatureVerifier: Sendable {
 
     /// Whether `token`'s signature was made with `credential`'s key. Throws ``InvalidKey`` for an unusable key.
     func verify(_ token: JWTToken, with credential: JWTCredential, secretIsBase64: Bool) async throws -> Bool {
-        let algorithm = credential.algorithm
-        if algorithm.hasPrefix("HS") {
-            guard var secret = credential.secret.map({ [UInt8]($0.utf8) }) else { throw InvalidKey() }
-            if secretIsBase64 {
-                guard let decoded = Base64URL.decode(Substring(String(decoding: secret, as: UTF8.self))) else { throw InvalidKey() }
-                secret = decoded
-            }
-            return Self.verifyHMAC(algorithm, token: token, secret: secret)
-        }
+        if credential.algorithm.hasPrefix("HS") { return try verifyHMAC(token, with: credential, secretIsBase64: secretIsBase64) }
         let key = try await asymmetricKey(for: credential)
         return (try? key.verify(token.signature, signs: Array(token.signingInput.utf8))) ?? false
+    }
+
+    /// ``verify(_:with:secretIsBase64:)`` for the HS* algorithms, which never suspend.
+    func verifyHMAC(_ token: JWTToken, with credential: JWTCredential, secretIsBase64: Bool) throws -> Bool {
+        guard var secret = credential.secret.map({ [UInt8]($0.utf8) }) else { throw InvalidKey() }
+        if secretIsBase64 {
+            guard let decoded = Base64URL.decode(Substring(String(decoding: secret, as: UTF8.self))) else { throw InvalidKey() }
+            secret = decoded
+        }
+        return Self.verifyHMAC(credential.algorithm, token: token, secret: secret)
     }
 
     /// Checks that `credential`'s public key parses (for configuration errors at load time).

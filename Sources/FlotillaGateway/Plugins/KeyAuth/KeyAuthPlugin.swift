@@ -3,7 +3,7 @@ import HTTPTypes
 /// Kong's `key-auth` plugin: an API key from a header or a query parameter named in `key_names`, looked up in the
 /// consumers' `keyauth_credentials`. 401 `No API key found in request` (with `WWW-Authenticate: Key realm="kong"`)
 /// or `Invalid authentication credentials`.
-struct KeyAuthPlugin: GatewayPlugin {
+struct KeyAuthPlugin: SynchronousGatewayPlugin {
     let name = "key-auth"
     let priority = 1250
     let configuration: KeyAuthPluginConfiguration
@@ -22,7 +22,7 @@ struct KeyAuthPlugin: GatewayPlugin {
         return fields
     }
 
-    func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
+    func accessSynchronously(_ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
         if !configuration.runOnPreflight && exchange.request.method == .options { return nil }
         if configuration.anonymous != nil && exchange.credentialIdentifier != nil { return nil }
         let failure: GatewayPluginResponse

@@ -29,13 +29,13 @@ struct PrometheusPluginConfiguration: Sendable, Hashable {
 /// Kong's `prometheus` plugin: in the log phase, `kong_http_requests_total{service,route,code,source,workspace,consumer}`,
 /// the `kong_request_latency_ms` / `kong_upstream_latency_ms` / `kong_kong_latency_ms` histograms and
 /// `kong_bandwidth_bytes{direction}`, into the registry `/metrics` emits.
-struct PrometheusPlugin: GatewayPlugin {
+struct PrometheusPlugin: SynchronousGatewayPlugin {
     let name = "prometheus"
     let priority = 13
     let configuration: PrometheusPluginConfiguration
     let metrics: KongPrometheusMetrics
 
-    func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? { nil }
+    func accessSynchronously(_ exchange: inout GatewayExchange) -> GatewayPluginResponse? { nil }
 
     func log(_ exchange: GatewayExchange, response: HTTPResponse, latency: Duration) {
         let service = exchange.serviceName ?? ""

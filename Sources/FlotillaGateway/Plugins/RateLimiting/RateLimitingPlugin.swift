@@ -49,6 +49,17 @@ struct RateLimitingPlugin: GatewayPlugin {
         return exchange.clientAddress
     }
 
+    func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> ImmediateAccess {
+        let result: WindowRateLimitResult
+        do {
+            guard let counted = try limiter.acquireWithoutSuspending(key: counterKey(exchange), now: now()) else { return .suspend }
+            result = counted
+        } catch {
+            return configuration.faultTolerant ? .proceed : .respond(.unexpectedError)
+        }
+        return apply(result, &exchange).map(ImmediateAccess.respond) ?? .proceed
+    }
+
     func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
         let result: WindowRateLimitResult
         do {
@@ -56,6 +67,11 @@ struct RateLimitingPlugin: GatewayPlugin {
         } catch {
             return configuration.faultTolerant ? nil : .unexpectedError
         }
+        return apply(result, &exchange)
+    }
+
+    /// The headers for an allowed request, or the 429 for a refused one.
+    private func apply(_ result: WindowRateLimitResult, _ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
         var headers = HTTPFields()
         if !configuration.hideClientHeaders {
             for (name, value) in result.headers where name != "Retry-After" {

@@ -29,12 +29,12 @@ struct RequestSizeLimitingPluginConfiguration: Sendable, Hashable {
 /// Kong's `request-size-limiting` plugin: 413 `{"message":"Request size limit exceeded"}` when the declared
 /// Content-Length is over the limit; 411 when `require_content_length` and there is none. For bodies without a
 /// length it sets ``GatewayExchange/maximumBodyBytes``, which the proxy enforces while streaming.
-struct RequestSizeLimitingPlugin: GatewayPlugin {
+struct RequestSizeLimitingPlugin: SynchronousGatewayPlugin {
     let name = "request-size-limiting"
     let priority = 951
     let configuration: RequestSizeLimitingPluginConfiguration
 
-    func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
+    func accessSynchronously(_ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
         let limit = configuration.allowedBytes
         let declared = exchange.declaredBodyLength ?? exchange.request.headerFields[.contentLength].flatMap { Int($0) }
         if let declared {
