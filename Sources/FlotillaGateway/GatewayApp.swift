@@ -53,18 +53,20 @@ public struct GatewayApp: Sendable {
                 + "\(configuration.virtualServices.count) VirtualServices, \(configuration.destinationRules.count) DestinationRules"
         )
         let reloader = ConfigurationReloader(runtime: runtime, report: report)
-        // One blocking query per watched service is held open: allow more than the default 8 connections.
-        let registryHTTP = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
-        )
-        let registryTargets = registryURL.map {
-            RegistryTargets(runtime: runtime, client: RegistryClient(baseURL: $0, httpClient: registryHTTP, timeout: .seconds(5)), report: report)
+        let registry = registryURL.map { url -> (http: HTTPClient, targets: RegistryTargets) in
+            // One blocking query per watched service is held open: allow more than the default 8 connections.
+            let http = HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
+            )
+            let client = RegistryClient(baseURL: url, httpClient: http, timeout: .seconds(5))
+            return (http, RegistryTargets(runtime: runtime, client: client, report: report))
         }
+        if let registryURL { report("registry hosts (NAME.service.consul) from \(registryURL)") }
         let stop = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await reloader.run() }
-            if let registryTargets { group.addTask { await registryTargets.run() } }
+            if let targets = registry?.targets { group.addTask { await targets.run() } }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(200))
@@ -80,7 +82,7 @@ public struct GatewayApp: Sendable {
         report("shutting down")
         try? await proxy.close()
         try? await admin.close()
-        try? await registryHTTP.shutdown()
+        try? await registry?.http.shutdown()
         accessLog?.flush()
         try await server.shutdown()
     }

@@ -228,7 +228,7 @@ struct RegistryTargetsTests {
         try await upstream.stop()
     }
 
-    @Test("on reload the watched names follow the configuration")
+    @Test("on reload and admin apply the watched names follow the configuration; a Kong upstream target may be a registry name")
     func watchedNamesFollowReload() async throws {
         let registry = try await RegistryHarness.start()
         defer { registry.stop() }
@@ -250,6 +250,25 @@ struct RegistryTargetsTests {
                 try await client.send(.GET, "\(gateway.base)/payments/x").headers.first(name: "x-upstream") == "payments-1"
             }
             #expect(gateway.runtime.instances(of: "orders") == nil, "orders is no longer watched")
+
+            // The admin API's apply follows the names too; a Kong upstream target may be a registry name beside static ones.
+            let static1 = try await TestUpstream.start(name: "static-1")
+            let applied = """
+                upstreams:
+                  - name: mixed
+                    targets: [{target: orders.service.consul}, {target: "127.0.0.1:\(static1.port)"}]
+                services:
+                  - {name: mixed, host: mixed, routes: [{name: mixed-route, paths: [/mixed]}]}
+                """
+            let admin = AdminAPI(server: gateway.fixture.server)
+            #expect(await admin.handle(method: .POST, path: "/config", body: applied).status == .created)
+            try await eventually("the upstream's registry target and static target both answer") {
+                Set(try await client.upstreams("\(gateway.base)/mixed/x", count: 6)) == ["orders-1", "static-1"]
+            }
+            #expect(gateway.runtime.instances(of: "payments") == nil, "payments is no longer watched")
+            let health = await admin.handle(method: .GET, path: "/upstreams/mixed/health", body: "")
+            #expect(health.body.contains("127.0.0.1:\(orders.port)") && health.body.contains("127.0.0.1:\(static1.port)"))
+            try await static1.stop()
         } catch {
             Issue.record(error)
         }
@@ -259,7 +278,7 @@ struct RegistryTargetsTests {
         try await payments.stop()
     }
 
-    @Test("a *.service.consul host without a registry is a one-line configuration error naming the field")
+    @Test("a *.service.consul host without a registry is a one-line configuration error naming the field", .timeLimit(.minutes(1)))
     func registryNameWithoutRegistry() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).yaml").path
         try Self.kong(host: "orders.service.consul").write(toFile: path, atomically: true, encoding: .utf8)
