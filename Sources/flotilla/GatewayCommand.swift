@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlotillaDiscovery
 import FlotillaGateway
 import Foundation
 
@@ -12,7 +13,11 @@ struct GatewayCommand: AsyncParsableCommand {
             VirtualService, DestinationRule and ServiceEntry documents from one file (separate them \
             with ---). Reloads on SIGHUP and when the file changes; a bad new file is rejected and the \
             old configuration keeps serving. The admin API (status, routes, services, upstream health, \
-            metrics, config validate/apply) listens on 127.0.0.1 only. See docs/GATEWAY.md.
+            metrics, config validate/apply) listens on 127.0.0.1 only. Hosts named NAME.service.consul \
+            (or TAG.NAME.service.consul) take the registry's passing instances of NAME, kept current \
+            with blocking queries. See docs/GATEWAY.md.
+
+            Environment: REGISTRY_URL or CONSUL_HTTP_ADDR (the registry, when --registry is not given).
             """
     )
 
@@ -23,6 +28,10 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("access-log"), help: "Write a JSON access log here (- for standard output).") var accessLog: String?
     @Option(name: .customLong("max-body-size"), help: "Largest request body in bytes (413 beyond); default no limit.") var maxBodySize: Int?
     @Option(name: .long, help: "Event loop threads (default: one per core).") var threads: Int?
+    @Option(
+        name: .long,
+        help: "The registry (Consul HTTP API) answering NAME.service.consul hosts (default: REGISTRY_URL, else CONSUL_HTTP_ADDR)."
+    ) var registry: String?
 
     func run() async throws {
         guard (0...65535).contains(port), (0...65535).contains(adminPort) else {
@@ -30,7 +39,13 @@ struct GatewayCommand: AsyncParsableCommand {
             throw ExitCode(78)
         }
         let options = GatewayServerOptions(host: host, port: port, maxRequestBodySize: maxBodySize, threads: threads)
-        let app = GatewayApp(configurationPath: config, options: options, adminPort: adminPort, accessLogPath: accessLog)
+        let app = GatewayApp(
+            configurationPath: config,
+            options: options,
+            adminPort: adminPort,
+            accessLogPath: accessLog,
+            registryURL: registry ?? RegistryClient.url(fromEnvironment: ProcessInfo.processInfo.environment)
+        )
         do {
             try await app.run()
         } catch let error as GatewayConfigurationError {

@@ -62,6 +62,7 @@ public struct AdminAPI: Sendable {
         case (.POST, ["config", "validate"]):
             do {
                 let parsed = try GatewayConfigurationLoader.parse(body, file: "request body", plugins: server.runtime.plugins)
+                try server.runtime.check(parsed, file: "request body")
                 return json(["message": "configuration is valid", "services": parsed.services.count, "routes": parsed.routes.count])
             } catch {
                 return json(["message": "\(error)"], status: .badRequest)
@@ -69,7 +70,7 @@ public struct AdminAPI: Sendable {
         case (.POST, ["config"]):
             do {
                 let parsed = try GatewayConfigurationLoader.parse(body, file: "request body", plugins: server.runtime.plugins)
-                server.runtime.apply(GatewaySnapshot(parsed))
+                try server.runtime.install(parsed, file: "request body")
                 return json(["message": "configuration applied", "services": parsed.services.count, "routes": parsed.routes.count], status: .created)
             } catch {
                 return json(["message": "\(error)"], status: .badRequest)

@@ -1,3 +1,4 @@
+import FlotillaDiscovery
 import NIOCore
 
 /// One loaded configuration compiled for the data plane: Kong routes in evaluation order, services with their
@@ -20,7 +21,9 @@ public final class GatewaySnapshot: Sendable {
         let virtualService: CompiledVirtualService?
     }
 
-    public init(_ configuration: GatewayConfiguration) {
+    /// Compiles `configuration`; registry hosts (`NAME.service.consul`) get the instances in `discovered` (by service
+    /// name; a name not there yet has no endpoints).
+    public init(_ configuration: GatewayConfiguration, discovered: [String: [DiscoveredInstance]] = [:]) {
         self.configuration = configuration
         self.routes = configuration.routes.enumerated().map { CompiledRoute(index: $0.offset, route: $0.element) }
             .sorted { $0.precedes($1) }
@@ -42,12 +45,19 @@ public final class GatewaySnapshot: Sendable {
                     default: balancer = .consistentHash(.sourceIP)
                     }
                 }
-                let made = Cluster(name: host, endpoints: upstream.targets, rule: rule(for: host), kongBalancer: balancer)
+                let endpoints = RegistryHostName.expand(upstream.targets, with: discovered)
+                let made = Cluster(name: host, endpoints: endpoints, rule: rule(for: host), kongBalancer: balancer)
                 clusters[host] = made
                 return made
             }
             if let entry = configuration.serviceEntries.first(where: { $0.hosts.contains { HostName.matches(rule: $0, host: host) } }) {
                 let made = Cluster(name: host, endpoints: entry.endpoints, rule: rule(for: host), kongBalancer: nil)
+                clusters[host] = made
+                return made
+            }
+            if let name = RegistryHostName(host) {
+                let endpoints = name.targets(from: discovered[name.service] ?? [])
+                let made = Cluster(name: host, endpoints: endpoints, rule: rule(for: host), kongBalancer: nil)
                 clusters[host] = made
                 return made
             }

@@ -1,0 +1,354 @@
+import AsyncHTTPClient
+import FlotillaDiscovery
+import FlotillaTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+@testable import FlotillaGateway
+
+@Suite("Targets from the registry (NAME.service.consul)", .serialized)
+struct RegistryTargetsTests {
+    static func kong(host: String, path: String = "/orders") -> String {
+        """
+        services:
+          - name: orders
+            url: http://\(host):9999
+            routes:
+              - name: orders-route
+                paths: [\(path)]
+        """
+    }
+
+    @Test("registry host names: NAME.service.consul, TAG.NAME.service.consul; labels from meta and key=value tags")
+    func hostNames() {
+        #expect(RegistryHostName("orders.service.consul") == RegistryHostName("Orders.Service.Consul"))
+        #expect(RegistryHostName("orders.service.consul")?.service == "orders")
+        #expect(RegistryHostName("orders.service.consul")?.tag == nil)
+        #expect(RegistryHostName("v2.orders.service.consul")?.tag == "v2")
+        #expect(RegistryHostName("v2.orders.service.consul")?.service == "orders")
+        #expect(RegistryHostName("orders.svc.cluster.local") == nil)
+        #expect(RegistryHostName("a.b.orders.service.consul") == nil)
+        #expect(RegistryHostName(".service.consul") == nil)
+        let instances = [
+            DiscoveredInstance(id: "a", service: "orders", host: "10.0.0.1", port: 1, tags: ["v1", "zone=a"], meta: ["version": "v1"]),
+            DiscoveredInstance(id: "b", service: "orders", host: "10.0.0.2", port: 2, tags: ["V2", "version=v2"]),
+        ]
+        let all = RegistryHostName("orders.service.consul")!.targets(from: instances)
+        #expect(all.map(\.port) == [1, 2])
+        #expect(all.map(\.weight) == [100, 100])
+        #expect(all[0].labels == ["zone": "a", "version": "v1"])
+        #expect(all[1].labels == ["version": "v2"])
+        #expect(RegistryHostName("v2.orders.service.consul")!.targets(from: instances).map(\.host) == ["10.0.0.2"])
+    }
+
+    @Test("a service whose host is NAME.service.consul reaches the registered instances, both; admin lists them")
+    func reachesRegisteredInstances() async throws {
+        let registry = try await RegistryHarness.start()
+        defer { registry.stop() }
+        let first = try await TestUpstream.start(name: "orders-1")
+        let second = try await TestUpstream.start(name: "orders-2")
+        try await registry.register(first, as: "orders")
+        try await registry.register(second, as: "orders")
+        let gateway = try await RegistryGateway.start(Self.kong(host: "orders.service.consul"), registry: registry)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await eventually("both instances answer") {
+                Set(try await client.upstreams("\(gateway.base)/orders/x", count: 6)) == ["orders-1", "orders-2"]
+            }
+            let reply = try await client.send(.GET, "\(gateway.base)/orders/items?a=1")
+            #expect(reply.status == 200)
+            #expect(reply.json["uri"] as? String == "/items?a=1")
+            let health = await AdminAPI(server: gateway.fixture.server).handle(
+                method: .GET,
+                path: "/upstreams/orders.service.consul/health",
+                body: ""
+            )
+            #expect(health.status == .ok)
+            let listed = try #require(try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any])
+            let targets = (listed["data"] as? [[String: Any]] ?? []).compactMap { $0["target"] as? String }
+            #expect(Set(targets) == ["127.0.0.1:\(first.port)", "127.0.0.1:\(second.port)"])
+        } catch {
+            Issue.record(error)
+        }
+        try await client.shutdown()
+        try await gateway.stop()
+        try await first.stop()
+        try await second.stop()
+    }
+
+    @Test("a critical check or a deregistration stops traffic to an instance, a new instance gets traffic, without a reload")
+    func followsHealthChanges() async throws {
+        let registry = try await RegistryHarness.start()
+        defer { registry.stop() }
+        let upstreams = [
+            try await TestUpstream.start(name: "orders-1"), try await TestUpstream.start(name: "orders-2"),
+            try await TestUpstream.start(name: "orders-3"),
+        ]
+        try await registry.register(upstreams[0], as: "orders")
+        try await registry.register(upstreams[1], as: "orders")
+        let gateway = try await RegistryGateway.start(Self.kong(host: "orders.service.consul"), registry: registry)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let url = "\(gateway.base)/orders/x"
+        do {
+            try await eventually("both instances answer") { Set(try await client.upstreams(url, count: 6)) == ["orders-1", "orders-2"] }
+
+            try await registry.fail(upstreams[1])
+            var started = ContinuousClock.now
+            try await eventually("orders-2 (critical) gets no traffic") { Set(try await client.upstreams(url, count: 10)) == ["orders-1"] }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            let requestsBefore = upstreams[1].requests
+            _ = try await client.upstreams(url, count: 10)
+            #expect(upstreams[1].requests == requestsBefore, "a critical instance receives nothing")
+
+            try await registry.register(upstreams[2], as: "orders")
+            started = ContinuousClock.now
+            try await eventually("orders-3 (new) gets traffic") { Set(try await client.upstreams(url, count: 6)) == ["orders-1", "orders-3"] }
+            #expect(ContinuousClock.now - started < .seconds(5))
+
+            try await registry.client.deregister(id: "orders-1")
+            try await eventually("orders-1 (deregistered) gets no traffic") { Set(try await client.upstreams(url, count: 10)) == ["orders-3"] }
+
+            try await registry.client.pass(checkID: "service:orders-2")
+            try await eventually("orders-2 (passing again) gets traffic") {
+                Set(try await client.upstreams(url, count: 6)) == ["orders-2", "orders-3"]
+            }
+        } catch {
+            Issue.record(error)
+        }
+        try await client.shutdown()
+        try await gateway.stop()
+        for upstream in upstreams { try await upstream.stop() }
+    }
+
+    @Test("TAG.NAME.service.consul keeps instances with TAG; DestinationRule subsets select by meta (or key=value tags), 90/10 split")
+    func tagsAndSubsets() async throws {
+        let registry = try await RegistryHarness.start()
+        defer { registry.stop() }
+        let v1 = try await TestUpstream.start(name: "orders-v1")
+        let v2 = try await TestUpstream.start(name: "orders-v2")
+        let v2Tagged = try await TestUpstream.start(name: "orders-v2-tagged")
+        try await registry.register(v1, as: "orders", tags: ["stable"], meta: ["version": "v1"])
+        try await registry.register(v2, as: "orders", tags: ["canary"], meta: ["version": "v2"])
+        try await registry.register(v2Tagged, as: "orders", tags: ["canary", "version=v2"])
+        let yaml = """
+            services:
+              - name: canary
+                host: canary.orders.service.consul
+                routes: [{name: canary-route, paths: [/canary]}]
+              - name: orders
+                host: orders.service.consul
+                routes: [{name: orders-route, paths: [/all]}]
+            ---
+            apiVersion: networking.istio.io/v1beta1
+            kind: DestinationRule
+            metadata: {name: orders}
+            spec:
+              host: orders.service.consul
+              subsets:
+                - {name: v1, labels: {version: v1}}
+                - {name: v2, labels: {version: v2}}
+            ---
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata: {name: orders-split}
+            spec:
+              hosts: [orders.local]
+              http:
+                - route:
+                    - destination: {host: orders.service.consul, subset: v1}
+                      weight: 90
+                    - destination: {host: orders.service.consul, subset: v2}
+                      weight: 10
+            """
+        let gateway = try await RegistryGateway.start(yaml, registry: registry, threads: 2)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await eventually("all three instances known") {
+                Set(try await client.upstreams("\(gateway.base)/all", count: 9)) == ["orders-v1", "orders-v2", "orders-v2-tagged"]
+            }
+            let canary = try await client.upstreams("\(gateway.base)/canary", count: 20)
+            #expect(Set(canary) == ["orders-v2", "orders-v2-tagged"])
+
+            let total = 1000
+            let names = try await withThrowingTaskGroup(of: [String?].self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await client.upstreams("\(gateway.base)/x", count: total / 4, headers: [("host", "orders.local")]) }
+                }
+                return try await group.reduce(into: [String?]()) { $0 += $1 }
+            }
+            let toV1 = names.filter { $0 == "orders-v1" }.count
+            let toV2 = names.filter { $0 == "orders-v2" || $0 == "orders-v2-tagged" }.count
+            #expect(toV1 + toV2 == total)
+            #expect(abs(toV1 - 900) <= 50, "v1 got \(toV1) of \(total)")
+            #expect(names.contains("orders-v2") && names.contains("orders-v2-tagged"), "both v2 instances (by meta and by tag) serve the subset")
+        } catch {
+            Issue.record(error)
+        }
+        try await client.shutdown()
+        try await gateway.stop()
+        for upstream in [v1, v2, v2Tagged] { try await upstream.stop() }
+    }
+
+    @Test("no instances → 503 with Kong's body; with the registry stopped the last known instances keep serving")
+    func noInstancesAndRegistryDown() async throws {
+        let registry = try await RegistryHarness.start()
+        var stopped = false
+        defer { if !stopped { registry.stop() } }
+        let upstream = try await TestUpstream.start(name: "orders-1")
+        let gateway = try await RegistryGateway.start(Self.kong(host: "orders.service.consul"), registry: registry)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let empty = try await client.send(.GET, "\(gateway.base)/orders/x")
+            #expect(empty.status == 503)
+            #expect(empty.body == #"{"message":"failure to get a peer from the ring-balancer"}"#)
+
+            try await registry.register(upstream, as: "orders")
+            try await eventually("the instance answers") { try await client.send(.GET, "\(gateway.base)/orders/x").status == 200 }
+            try await registry.client.deregister(id: "orders-1")
+            try await eventually("503 once deregistered") { try await client.send(.GET, "\(gateway.base)/orders/x").status == 503 }
+            let gone = try await client.send(.GET, "\(gateway.base)/orders/x")
+            #expect(gone.body == #"{"message":"failure to get a peer from the ring-balancer"}"#)
+            #expect(gone.headers.first(name: "content-type") == "application/json; charset=utf-8")
+
+            try await registry.register(upstream, as: "orders")
+            try await eventually("the instance answers again") { try await client.send(.GET, "\(gateway.base)/orders/x").status == 200 }
+            registry.stop()
+            stopped = true
+            try await eventually("the watcher saw the registry fail") {
+                gateway.reports.withLockedValue { $0.contains { $0.contains("keeping the last known instances") } }
+            }
+            let names = try await client.upstreams("\(gateway.base)/orders/x", count: 20)
+            #expect(names == Array(repeating: "orders-1", count: 20))
+        } catch {
+            Issue.record(error)
+        }
+        try await client.shutdown()
+        try await gateway.stop()
+        try await upstream.stop()
+    }
+
+    @Test("on reload and admin apply the watched names follow the configuration; a Kong upstream target may be a registry name")
+    func watchedNamesFollowReload() async throws {
+        let registry = try await RegistryHarness.start()
+        defer { registry.stop() }
+        let orders = try await TestUpstream.start(name: "orders-1")
+        let payments = try await TestUpstream.start(name: "payments-1")
+        try await registry.register(orders, as: "orders")
+        try await registry.register(payments, as: "payments")
+        let gateway = try await RegistryGateway.start(Self.kong(host: "orders.service.consul"), registry: registry)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await eventually("orders answers") { try await client.send(.GET, "\(gateway.base)/orders/x").status == 200 }
+            try Self.kong(host: "payments.service.consul", path: "/payments").write(
+                toFile: gateway.fixture.configurationPath,
+                atomically: true,
+                encoding: .utf8
+            )
+            try gateway.runtime.reload()
+            try await eventually("payments answers after the reload") {
+                try await client.send(.GET, "\(gateway.base)/payments/x").headers.first(name: "x-upstream") == "payments-1"
+            }
+            #expect(gateway.runtime.instances(of: "orders") == nil, "orders is no longer watched")
+
+            // The admin API's apply follows the names too; a Kong upstream target may be a registry name beside static ones.
+            let static1 = try await TestUpstream.start(name: "static-1")
+            let applied = """
+                upstreams:
+                  - name: mixed
+                    targets: [{target: orders.service.consul}, {target: "127.0.0.1:\(static1.port)"}]
+                services:
+                  - {name: mixed, host: mixed, routes: [{name: mixed-route, paths: [/mixed]}]}
+                """
+            let admin = AdminAPI(server: gateway.fixture.server)
+            #expect(await admin.handle(method: .POST, path: "/config", body: applied).status == .created)
+            try await eventually("the upstream's registry target and static target both answer") {
+                Set(try await client.upstreams("\(gateway.base)/mixed/x", count: 6)) == ["orders-1", "static-1"]
+            }
+            #expect(gateway.runtime.instances(of: "payments") == nil, "payments is no longer watched")
+            let health = await admin.handle(method: .GET, path: "/upstreams/mixed/health", body: "")
+            #expect(health.body.contains("127.0.0.1:\(orders.port)") && health.body.contains("127.0.0.1:\(static1.port)"))
+            try await static1.stop()
+        } catch {
+            Issue.record(error)
+        }
+        try await client.shutdown()
+        try await gateway.stop()
+        try await orders.stop()
+        try await payments.stop()
+    }
+
+    @Test("a *.service.consul host without a registry is a one-line configuration error naming the field", .timeLimit(.minutes(1)))
+    func registryNameWithoutRegistry() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).yaml").path
+        try Self.kong(host: "orders.service.consul").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let app = GatewayApp(configurationPath: path, options: GatewayServerOptions(host: "127.0.0.1", port: 0), adminPort: 0, registryURL: nil)
+        do {
+            try await app.run()
+            Issue.record("the gateway started without a registry")
+        } catch let error as GatewayConfigurationError {
+            #expect(error.field == "services[0].host")
+            #expect(error.line == 2)
+            #expect("\(error)".contains("orders.service.consul is a registry name, but no registry is configured"))
+        }
+
+        let istio = """
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata: {name: orders}
+            spec:
+              hosts: [orders.local]
+              http:
+                - route:
+                    - destination: {host: v2.orders.service.consul}
+            """
+        let configuration = try GatewayConfigurationLoader.parse(istio, file: "istio.yaml")
+        let runtime = GatewayRuntime(GatewaySnapshot(GatewayConfiguration()))
+        let rejected = #expect(throws: GatewayConfigurationError.self) { try runtime.install(configuration, file: "istio.yaml") }
+        #expect(rejected?.field == "VirtualService orders: http[0].route[0].destination.host")
+        #expect(rejected?.message.hasPrefix("v2.orders.service.consul is a registry name") == true)
+        let withRegistry = GatewayRuntime(GatewaySnapshot(GatewayConfiguration()), usesRegistry: true)
+        #expect(throws: Never.self) { try withRegistry.install(configuration, file: "istio.yaml") }
+
+        let gateway = try ServiceProcess.start(
+            ["gateway", "--config", path, "--port", "0", "--admin-port", "0"],
+            port: 0,
+            environment: ["REGISTRY_URL": "", "CONSUL_HTTP_ADDR": ""]
+        )
+        #expect(try await gateway.waitForExit() == 78)
+        let lines = gateway.output.split(separator: "\n")
+        #expect(lines.count == 1, "\(gateway.output)")
+        #expect(
+            lines.first?.hasPrefix("flotilla: \(path):2: services[0].host: orders.service.consul is a registry name") == true,
+            "\(gateway.output)"
+        )
+    }
+
+    @Test("flotilla gateway --registry: the real process proxies to registered instances")
+    func gatewayProcessWithRegistry() async throws {
+        let registry = try await RegistryHarness.start()
+        defer { registry.stop() }
+        let upstream = try await TestUpstream.start(name: "health-1")
+        try await registry.register(upstream, as: "health")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).yaml").path
+        try Self.kong(host: "health.service.consul", path: "/health").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let port = try FreePort.next()
+        let gateway = try ServiceProcess.start(
+            [
+                "gateway", "--config", path, "--host", "127.0.0.1", "--port", String(port), "--admin-port", String(try FreePort.next()),
+                "--registry", registry.url, "--threads", "1",
+            ],
+            port: port
+        )
+        defer { gateway.stop() }
+        // /health/ready is routed to the instance the registry lists (the gateway has no route of its own there).
+        try await gateway.waitUntilReady()
+        let reply = try await HTTPClient.shared.send(.GET, "http://127.0.0.1:\(port)/health/x")
+        #expect(reply.headers.first(name: "x-upstream") == "health-1")
+        gateway.signal(SIGTERM)
+        #expect(try await gateway.waitForExit() == 0)
+    }
+}
