@@ -43,6 +43,7 @@ public struct GatewayApp: Sendable {
         let stop = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await reloader.run() }
+            group.addTask { await HealthCheckRunner(runtime: runtime, group: server.group).run() }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(200))

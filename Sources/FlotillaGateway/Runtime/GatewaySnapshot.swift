@@ -42,7 +42,13 @@ public final class GatewaySnapshot: Sendable {
                     default: balancer = .consistentHash(.sourceIP)
                     }
                 }
-                let made = Cluster(name: host, endpoints: upstream.targets, rule: rule(for: host), kongBalancer: balancer)
+                let made = Cluster(
+                    name: host,
+                    endpoints: upstream.targets,
+                    rule: rule(for: host),
+                    kongBalancer: balancer,
+                    healthChecks: upstream.healthChecks
+                )
                 clusters[host] = made
                 return made
             }
