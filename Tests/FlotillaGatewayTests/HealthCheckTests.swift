@@ -91,16 +91,21 @@ struct HealthCheckTests {
                 #expect(health.unhealthyTargets() == nil)
                 #expect(Set(try await Self.traffic(client, gateway, count: 6).upstreams) == ["a", "b"])
 
+                // From here until a is out, only probes reach it (no traffic is sent meanwhile).
+                let before = a.requests
                 a.failing = true
                 #expect(try await Self.eventually { !health.isHealthy(0) }, "a never marked unhealthy")
+                #expect(a.requests - before >= 2, "marked unhealthy after \(a.requests - before) probes")
                 #expect(health.isHealthy(1))
                 let out = try await Self.traffic(client, gateway, count: 20)
                 #expect(out.upstreams.allSatisfy { $0 == "b" }, "\(out.upstreams)")
                 #expect(out.statuses.allSatisfy { $0 == 200 })
 
                 // Unhealthy targets are still probed (unhealthy.interval); two 200s bring a back.
+                let probesBefore = a.requests
                 a.failing = false
                 #expect(try await Self.eventually { health.isHealthy(0) }, "a never came back")
+                #expect(a.requests - probesBefore >= 2, "marked healthy after \(a.requests - probesBefore) probes")
                 #expect(try await Self.eventually { try await Self.traffic(client, gateway, count: 4).upstreams.contains("a") })
                 group.cancelAll()
             }
@@ -111,6 +116,63 @@ struct HealthCheckTests {
         try await gateway.stop()
         try await a.stop()
         try await b.stop()
+    }
+
+    @Test("active tcp probes count tcp_failures (a stopped target); http probes count timeouts (a slow health path)")
+    func activeTCPAndTimeouts() async throws {
+        let a = try await TestUpstream.start(name: "a")
+        let b = try await TestUpstream.start(name: "b")
+        let tcp = Self.config(
+            a,
+            b,
+            healthchecks: """
+                active:
+                  type: tcp
+                  healthy: {interval: 0.2, successes: 1}
+                  unhealthy: {interval: 0.2, tcp_failures: 2}
+                """
+        )
+        let gateway = try await GatewayFixture.start(tcp)
+        let admin = try await Self.startAdmin(gateway)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await HealthCheckRunner(runtime: gateway.server.runtime, group: MultiThreadedEventLoopGroup.singleton).run()
+                }
+                try await b.stop()
+                #expect(try await Self.eventually { Self.health(gateway)?.isHealthy(1) == false }, "stopped target never marked unhealthy")
+                #expect(Self.health(gateway)?.isHealthy(0) == true)
+                let out = try await Self.traffic(client, gateway, count: 10)
+                #expect(out.statuses.allSatisfy { $0 == 200 } && out.upstreams.allSatisfy { $0 == "a" }, "\(out)")
+
+                // A reload through the admin API: the runner moves to the new snapshot's upstream, whose targets start
+                // healthy; now both health paths answer too slowly for the 0.3 s timeout.
+                let slow = Self.config(
+                    a,
+                    a,
+                    healthchecks: """
+                        active:
+                          http_path: /slow/2000
+                          timeout: 0.3
+                          healthy: {interval: 0.2}
+                          unhealthy: {interval: 0.2, timeouts: 1}
+                        """
+                )
+                #expect(try await client.send(.POST, "\(admin.base)/config", body: slow).status == 201)
+                #expect(try await Self.eventually { Self.health(gateway)?.unhealthyTargets() == [true, true] }, "timeouts never counted")
+                let reply = try await client.send(.GET, "\(gateway.base)/x")
+                #expect(reply.status == 503)
+                #expect(reply.json["message"] as? String == "failure to get a peer from the ring-balancer")
+                group.cancelAll()
+            }
+        } catch {
+            Issue.record(error)
+        }
+        try await client.shutdown()
+        try await admin.channel.close()
+        try await gateway.stop()
+        try await a.stop()
     }
 
     @Test("passive: 500s on real traffic mark a target unhealthy after http_failures; it gets nothing until the admin API marks it healthy")
