@@ -67,6 +67,7 @@ public struct GatewayApp: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await reloader.run() }
             if let targets = registry?.targets { group.addTask { await targets.run() } }
+            group.addTask { await HealthCheckRunner(runtime: runtime, group: server.group).run() }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(200))

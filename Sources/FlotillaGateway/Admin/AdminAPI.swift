@@ -2,7 +2,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// The admin API (127.0.0.1:8001 by default): status, routes, services, upstream health, metrics, and configuration
+/// The admin API (127.0.0.1:8001 by default): status, routes, services, upstream health (and marking targets healthy
+/// or unhealthy), metrics, and configuration
 /// validate/apply. A rejected configuration names the file, line and field, and the old one keeps serving.
 public struct AdminAPI: Sendable {
     /// An admin response.
@@ -22,7 +23,12 @@ public struct AdminAPI: Sendable {
         let configuration = snapshot.configuration
         let segments = path.split(separator: "?").first.map { $0.split(separator: "/").map(String.init) } ?? []
         if method == .GET, segments.count == 3, segments[0] == "upstreams", segments[2] == "health" {
-            return upstreamHealth(segments[1], snapshot: snapshot)
+            return upstreamHealth(segments[1], query: path.split(separator: "?", maxSplits: 1).dropFirst().first, snapshot: snapshot)
+        }
+        if method == .PUT || method == .POST, segments.count == 5, segments[0] == "upstreams", segments[2] == "targets",
+            segments[4] == "healthy" || segments[4] == "unhealthy"
+        {
+            return markTarget(segments[3], of: segments[1], healthy: segments[4] == "healthy", snapshot: snapshot)
         }
         switch (method, segments) {
         case (.GET, ["status"]):
@@ -80,21 +86,7 @@ public struct AdminAPI: Sendable {
         }
     }
 
-    private func upstreamHealth(_ name: String, snapshot: GatewaySnapshot) -> Response {
-        guard let cluster = snapshot.clusters[name] ?? snapshot.clusters.values.first(where: { $0.name.hasPrefix(name + ":") }) else {
-            return json(["message": "no upstream named \(name)"], status: .notFound)
-        }
-        let ejected = cluster.outlier?.ejected() ?? Array(repeating: false, count: cluster.endpoints.count)
-        let targets = cluster.endpoints.enumerated().map { index, target -> [String: Any] in
-            [
-                "target": "\(target.host):\(target.port)", "weight": target.weight, "labels": target.labels,
-                "health": ejected[index] ? "UNHEALTHY" : "HEALTHY",
-            ]
-        }
-        return json(["upstream": cluster.name, "data": targets])
-    }
-
-    private func json(_ object: [String: Any], status: HTTPResponseStatus = .ok) -> Response {
+    func json(_ object: [String: Any], status: HTTPResponseStatus = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: status, contentType: "application/json; charset=utf-8", body: String(decoding: data, as: UTF8.self))
     }

@@ -50,8 +50,10 @@ final class AdminHandler: ChannelInboundHandler {
             let keepAlive = head.isKeepAlive
             promise.futureResult.assumeIsolated().whenSuccess { response in
                 var headers = HTTPHeaders()
-                headers.add(name: "content-type", value: response.contentType)
-                headers.add(name: "content-length", value: String(response.body.utf8.count))
+                if response.status != .noContent {
+                    headers.add(name: "content-type", value: response.contentType)
+                    headers.add(name: "content-length", value: String(response.body.utf8.count))
+                }
                 if !keepAlive { headers.add(name: "connection", value: "close") }
                 context.write(
                     self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))),

@@ -26,14 +26,14 @@ enum PrometheusText {
             text += "flotilla_gateway_request_duration_seconds_sum{\(labels)} \(Double(histogram.sumNanos) / 1e9)\n"
             text += "flotilla_gateway_request_duration_seconds_count{\(labels)} \(histogram.count)\n"
         }
-        text += "# HELP flotilla_gateway_upstream_target_health 1 when a target is healthy, 0 when ejected.\n"
+        text += "# HELP flotilla_gateway_upstream_target_health 1 when a target is healthy, 0 when ejected or unhealthy.\n"
         text += "# TYPE flotilla_gateway_upstream_target_health gauge\n"
         let snapshot = server.runtime.snapshot
         for (_, cluster) in snapshot.clusters.sorted(by: { $0.key < $1.key }) {
-            let ejected = cluster.outlier?.ejected() ?? Array(repeating: false, count: cluster.endpoints.count)
+            let health = AdminAPI.targetHealth(cluster)
             for (index, target) in cluster.endpoints.enumerated() {
                 text +=
-                    "flotilla_gateway_upstream_target_health{upstream=\"\(escape(cluster.name))\",target=\"\(target.host):\(target.port)\"} \(ejected[index] ? 0 : 1)\n"
+                    "flotilla_gateway_upstream_target_health{upstream=\"\(escape(cluster.name))\",target=\"\(target.host):\(target.port)\"} \(health[index] == "UNHEALTHY" ? 0 : 1)\n"
             }
         }
         return text

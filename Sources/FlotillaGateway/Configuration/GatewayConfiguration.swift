@@ -73,6 +73,8 @@ public struct KongUpstream: Sendable, Equatable {
     public var hashOn = "none"
     public var hashOnHeader: String?
     public var targets: [UpstreamTarget] = []
+    /// `healthchecks`: active probes, passive counting and the health threshold (all off by default, as in Kong).
+    public var healthChecks = KongHealthChecks()
 
     public init(name: String) { self.name = name }
 }

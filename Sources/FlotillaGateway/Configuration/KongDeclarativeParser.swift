@@ -211,6 +211,7 @@ struct KongDeclarativeParser {
         if let targets = field.child("targets") {
             for target in try targets.items() { upstream.targets.append(try parseTarget(target)) }
         }
+        if let checks = field.child("healthchecks") { upstream.healthChecks = try KongHealthChecksParser.parse(checks) }
         configuration.upstreams.append(upstream)
     }
 

@@ -202,7 +202,7 @@ final class ProxyExchange {
                 attemptFailed(status: status, reason: .status)
                 return
             }
-            if let endpoint { target.cluster.outlier?.record(endpoint: endpoint, status: status) }
+            if let endpoint { target.cluster.recordOutcome(endpoint: endpoint, status: status, failure: nil) }
             armTimer()
             responseStarted = true
             downstream.sendResponseHead(
@@ -254,7 +254,11 @@ final class ProxyExchange {
     private func attemptFailed(status: Int?, reason: FailureReason) {
         cancelTimer()
         if let endpoint {
-            target.cluster.outlier?.record(endpoint: endpoint, status: status)
+            target.cluster.recordOutcome(
+                endpoint: endpoint,
+                status: status,
+                failure: reason == .timeout ? .timeout : reason == .status ? nil : .connection
+            )
             loop.balancer.finished(target.cluster, endpoint: endpoint)
         }
         let failedConnection = connection

@@ -45,8 +45,13 @@ public final class GatewaySnapshot: Sendable {
                     default: balancer = .consistentHash(.sourceIP)
                     }
                 }
-                let endpoints = RegistryHostName.expand(upstream.targets, with: discovered)
-                let made = Cluster(name: host, endpoints: endpoints, rule: rule(for: host), kongBalancer: balancer)
+                let made = Cluster(
+                    name: host,
+                    endpoints: RegistryHostName.expand(upstream.targets, with: discovered),
+                    rule: rule(for: host),
+                    kongBalancer: balancer,
+                    healthChecks: upstream.healthChecks
+                )
                 clusters[host] = made
                 return made
             }

@@ -1,6 +1,6 @@
 /// The endpoints behind one upstream host, with the traffic policy that applies to them: balancer, subsets,
-/// connection-pool limits and outlier detection. Built from a Kong upstream, an Istio ServiceEntry or a plain
-/// `host:port`, and shaped by the DestinationRule for that host.
+/// connection-pool limits, outlier detection and Kong health checks. Built from a Kong upstream, an Istio
+/// ServiceEntry or a plain `host:port`, and shaped by the DestinationRule for that host.
 final class Cluster: Sendable {
     /// What a balancer hashes for a consistent hash.
     let name: String
@@ -11,9 +11,21 @@ final class Cluster: Sendable {
     let outlier: OutlierTracker?
     let budget: RequestBudget?
     let connectTimeout: Duration?
+    /// The Kong upstream's `healthchecks` (nil for clusters that are not Kong upstreams).
+    let kongHealthChecks: KongHealthChecks?
+    /// Kong health state, when the upstream's health checks are on.
+    let health: TargetHealth?
 
-    init(name: String, endpoints: [UpstreamTarget], rule: DestinationRule?, kongBalancer: TrafficPolicy.LoadBalancer?) {
+    init(
+        name: String,
+        endpoints: [UpstreamTarget],
+        rule: DestinationRule?,
+        kongBalancer: TrafficPolicy.LoadBalancer?,
+        healthChecks: KongHealthChecks? = nil
+    ) {
         self.name = name
+        self.kongHealthChecks = healthChecks
+        self.health = healthChecks.flatMap { $0.isEnabled ? TargetHealth(checks: $0, weights: endpoints.map(\.weight)) : nil }
         self.endpoints = endpoints
         let weights = endpoints.map(\.weight)
         self.all = EndpointSet(members: Array(endpoints.indices), weights: weights)
@@ -37,5 +49,19 @@ final class Cluster: Sendable {
             self.budget = nil
         }
         self.connectTimeout = policy?.connectTimeout
+    }
+
+    /// The outcome of one proxied attempt: a response status, or how it failed. Feeds Istio outlier detection and
+    /// Kong's passive health checks.
+    func recordOutcome(endpoint: Int, status: Int?, failure: UpstreamFailure?) {
+        outlier?.record(endpoint: endpoint, status: status)
+        guard let health, health.checks.passive.isEnabled else { return }
+        let outcome: HealthOutcome
+        if let status, failure == nil {
+            outcome = .status(status)
+        } else {
+            outcome = failure == .timeout ? .timeout : .tcpFailure
+        }
+        health.record(endpoint, outcome, from: .passive)
     }
 }

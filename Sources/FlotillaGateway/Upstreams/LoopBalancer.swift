@@ -16,26 +16,31 @@ final class LoopBalancer {
         inFlight.removeAll(keepingCapacity: true)
     }
 
-    /// Picks an endpoint of `set` in `cluster`, skipping ejected ones (unless all are ejected, as Envoy's panic mode).
+    /// Picks an endpoint of `set` in `cluster`, skipping ejected ones (unless all are ejected, as Envoy's panic mode)
+    /// and targets Kong's health checks marked unhealthy (never used; nil, Kong's 503, when none is left or the
+    /// healthy weight is under the upstream's `threshold`).
     func pick(_ cluster: Cluster, _ set: EndpointSet, hashKey: () -> String?, excluding excluded: Int? = nil) -> Int? {
         guard !set.schedule.isEmpty else { return nil }
         let now = NIODeadline.now()
+        let unhealthy = cluster.health?.unhealthyTargets()
+        if let unhealthy, let health = cluster.health, !health.canServe(set.members, unhealthy: unhealthy) { return nil }
+        func healthy(_ endpoint: Int) -> Bool { unhealthy.map { !$0[endpoint] } ?? true }
         func usable(_ endpoint: Int) -> Bool {
-            endpoint != excluded && !(cluster.outlier?.isEjected(endpoint, now: now) ?? false)
+            endpoint != excluded && healthy(endpoint) && !(cluster.outlier?.isEjected(endpoint, now: now) ?? false)
         }
         switch cluster.balancer {
         case .roundRobin:
-            return roundRobin(set, usable: usable)
+            return roundRobin(set, usable: usable, healthy: healthy)
         case .random:
             for _ in 0..<4 {
                 let endpoint = set.schedule[Int.random(in: 0..<set.schedule.count)]
                 if usable(endpoint) { return endpoint }
             }
-            return roundRobin(set, usable: usable)
+            return roundRobin(set, usable: usable, healthy: healthy)
         case .leastRequest:
             let counts = inFlight[ObjectIdentifier(cluster)] ?? []
             let candidates = set.members.filter(usable)
-            guard !candidates.isEmpty else { return set.schedule.first }
+            guard !candidates.isEmpty else { return panicPick(set, healthy: healthy) }
             if candidates.count == 1 { return candidates[0] }
             // Power of two choices, as Envoy's LEAST_REQUEST does.
             let first = candidates[Int.random(in: 0..<candidates.count)]
@@ -45,17 +50,18 @@ final class LoopBalancer {
             let secondLoad = second < counts.count ? counts[second] : 0
             return firstLoad <= secondLoad ? first : second
         case .consistentHash:
-            guard let key = hashKey() else { return roundRobin(set, usable: usable) }
+            guard let key = hashKey() else { return roundRobin(set, usable: usable, healthy: healthy) }
             var hash = StableHash.of(key)
             for _ in 0..<set.members.count {
                 if let endpoint = set.ringLookup(hash), usable(endpoint) { return endpoint }
                 hash = StableHash.of(String(hash))
             }
-            return set.ringLookup(StableHash.of(key))
+            if let endpoint = set.ringLookup(StableHash.of(key)), healthy(endpoint) { return endpoint }
+            return panicPick(set, healthy: healthy)
         }
     }
 
-    private func roundRobin(_ set: EndpointSet, usable: (Int) -> Bool) -> Int? {
+    private func roundRobin(_ set: EndpointSet, usable: (Int) -> Bool, healthy: (Int) -> Bool) -> Int? {
         let id = ObjectIdentifier(set)
         var position = positions[id] ?? Int.random(in: 0..<set.schedule.count)
         defer { positions[id] = position }
@@ -64,7 +70,17 @@ final class LoopBalancer {
             position = (position + 1) % set.schedule.count
             if usable(endpoint) { return endpoint }
         }
-        return set.schedule[position % set.schedule.count]
+        return panicPick(set, healthy: healthy, from: position)
+    }
+
+    /// Envoy's panic mode for outlier ejection: nothing usable, so take any target that Kong's health checks have
+    /// not marked unhealthy (all of them when health checks are off).
+    private func panicPick(_ set: EndpointSet, healthy: (Int) -> Bool, from start: Int = 0) -> Int? {
+        for offset in 0..<set.schedule.count {
+            let endpoint = set.schedule[(start + offset) % set.schedule.count]
+            if healthy(endpoint) { return endpoint }
+        }
+        return nil
     }
 
     func started(_ cluster: Cluster, endpoint: Int) {
