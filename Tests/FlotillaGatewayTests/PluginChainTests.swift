@@ -138,3 +138,74 @@ struct PluginChainTests {
         }
     }
 }
+
+@Suite("Plugin chain: the access phase stays on the event loop unless a plugin must wait")
+struct PluginChainWithoutSuspendingTests {
+    static let secret = "a-shared-secret-of-at-least-32-bytes!!"
+
+    static func chain(_ plugins: String, building: PluginBuilding = .kong(PluginServices())) throws -> PluginChain {
+        let yaml = """
+            _format_version: "3.0"
+            services:
+              - name: orders
+                url: http://127.0.0.1:1
+                routes:
+                  - name: orders-route
+                    paths: [/orders]
+                plugins:
+            \(plugins)
+            consumers:
+              - username: ada
+                jwt_secrets:
+                  - {key: ada-issuer, secret: \(secret), algorithm: HS256}
+            """
+        let snapshot = GatewaySnapshot(try GatewayConfigurationLoader.parse(yaml, file: "chain.yaml", plugins: building))
+        return try #require(snapshot.chains[0])
+    }
+
+    @Test("jwt (HS256) and local rate-limiting decide without suspending: pass, 401 and 429 alike")
+    func kongPluginsDecideAtOnce() throws {
+        let chain = try Self.chain(
+            """
+                  - name: jwt
+                  - name: rate-limiting
+                    config: {minute: 2}
+            """
+        )
+        let token = try PyJWT.mint(.init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 600))], key: Self.secret, alg: "HS256"))
+        var outcomes: [Int] = []
+        for authorization in ["Bearer \(token)", "Bearer \(token)", "Bearer \(token)", "Bearer forged.token.here"] {
+            var exchange = PluginTest.exchange(headers: [("Authorization", authorization)])
+            guard case .finished(let response, let ran) = chain.accessWithoutSuspending(&exchange) else {
+                Issue.record("the chain suspended")
+                continue
+            }
+            outcomes.append(response.map { $0.status.code } ?? 200)
+            #expect(ran.first?.name == "jwt")
+            if response == nil { #expect(exchange.consumer?.username == "ada") }
+        }
+        #expect(outcomes == [200, 200, 429, 401])
+    }
+
+    @Test("a plugin that must wait suspends the chain there; resuming runs it and the rest in order")
+    func suspendsAtTheWaitingPluginOnly() async throws {
+        let logs = NIOLockedValueBox<[String]>([])
+        let chain = try Self.chain(
+            """
+                  - name: high
+                  - name: low
+            """,
+            building: PluginChainTests.building(logs)
+        )
+        var exchange = PluginTest.exchange()
+        guard case .suspended(let run) = chain.accessWithoutSuspending(&exchange) else {
+            Issue.record("RecordingPlugin only has an async access phase: the chain must suspend")
+            return
+        }
+        #expect(run.ran.isEmpty)
+        let (response, ran) = await chain.resume(run, &exchange)
+        #expect(response == nil)
+        #expect(ran.map(\.name) == ["high", "low"])
+        #expect(exchange.request.headerFields[HTTPField.Name("x-seen")!] == "high,low")
+    }
+}

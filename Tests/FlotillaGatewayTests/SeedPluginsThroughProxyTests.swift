@@ -6,8 +6,8 @@ import Testing
 @testable import FlotillaGateway
 
 /// The seed's gateway pattern end to end: a Kong service with `rate-limiting` (here 3 a minute) and
-/// `jwt`, proxied by the real data plane to a real upstream, with tokens minted by PyJWT. As in Kong, `exp`
-/// is checked only when `claims_to_verify` lists it.
+/// `jwt` exactly as the seed writes them (no jwt config), proxied by the real data plane to a real upstream,
+/// with tokens minted by PyJWT. An expired token is refused even though `claims_to_verify` is empty.
 @Suite("jwt and rate-limiting through the proxy") struct SeedPluginsThroughProxyTests {
     @Test("no token, a forged token and an expired token are 401; a good token passes until the limit, then 429")
     func jwtThenRateLimit() async throws {
@@ -31,9 +31,6 @@ import Testing
                     config:
                       minute: 3
                   - name: jwt
-                    config:
-                      claims_to_verify:
-                        - exp
             consumers:
               - username: ada
                 jwt_secrets:

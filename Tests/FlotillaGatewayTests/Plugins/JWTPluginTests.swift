@@ -149,9 +149,23 @@ struct JWTPluginTests {
         return [parts[0], encoded, parts[2]].joined(separator: ".")
     }
 
-    @Test func expiredTokensPassWhenExpIsNotVerifiedAsInKong() async throws {
-        let token = try PyJWT.mint(.init(payload: ["iss": "alice-issuer", "exp": .number(Double(PyJWT.now - 10))], key: Self.secret, alg: "HS256"))
-        #expect(await Self.run(try Self.plugin(), Self.bearer(token)).0 == nil)
+    /// Unlike Kong, an expired token is refused even when `claims_to_verify` is empty (the seed's bare `jwt`);
+    /// without `exp` listed, a token with no `exp` (or a non-numeric one) still passes, as in Kong.
+    @Test func expiredTokensAreRefusedEvenWhenExpIsNotListed() async throws {
+        let now = PyJWT.now
+        let tokens = try PyJWT.mint([
+            .init(payload: ["iss": "alice-issuer", "exp": .number(Double(now - 10))], key: Self.secret, alg: "HS256"),
+            .init(payload: ["iss": "alice-issuer"], key: Self.secret, alg: "HS256"),
+            .init(payload: ["iss": "alice-issuer", "exp": .number(Double(now + 600))], key: Self.secret, alg: "HS256"),
+        ])
+        let plugin = try Self.plugin()
+        for _ in 0..<2 {
+            let (expired, _) = await Self.run(plugin, Self.bearer(tokens[0]))
+            #expect(expired?.status == .unauthorized)
+            #expect(PluginTest.body(expired) == #"{"exp":"token expired"}"#)
+        }
+        #expect(await Self.run(plugin, Self.bearer(tokens[1])).0 == nil)
+        #expect(await Self.run(plugin, Self.bearer(tokens[2])).0 == nil)
     }
 
     @Test func maximumExpirationRejectsLongLivedTokens() async throws {
