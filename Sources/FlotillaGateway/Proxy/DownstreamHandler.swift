@@ -9,7 +9,7 @@ import NIOHTTP1
 /// Pipelined requests wait in a queue until the response before them has ended (HTTP/1.1 answers in order). This
 /// handler does that itself instead of NIO's `HTTPServerPipelineHandler`, which stops reading the socket while every
 /// response is pending: on a kept-alive connection that cost two `epoll_ctl` calls per request.
-final class DownstreamHandler: ChannelDuplexHandler, DeadlineWatching {
+final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, DeadlineWatching {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
@@ -204,6 +204,8 @@ final class DownstreamHandler: ChannelDuplexHandler, DeadlineWatching {
                 }
             )
             self.exchange = exchange
+            // An upgrade the upstream refuses leaves the request decoder stopped: that connection ends after the answer.
+            if exchange.upgrade != nil { keepAlive = false }
             if let chain = snapshot.chain(for: target) {
                 runAccessPhase(chain, exchange: exchange, head: head, hostValue: hostValue, target: target, context: context)
                 return
@@ -388,6 +390,20 @@ final class DownstreamHandler: ChannelDuplexHandler, DeadlineWatching {
     private func finishResponse(status: Int) {
         guard let context else { return }
         responding = false
+        recordCompletion(status: status)
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            guardHandler.responseFinished()
+            resumeReads()
+            if !pipelined.isEmpty { drainPipeline(context: context) }
+        } else {
+            pipelined.removeAll()
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Metrics, the plugins' log phase and the access log for a request that got its answer.
+    private func recordCompletion(status: Int) {
         loop.metrics.record(route: routeLabel, service: serviceLabel, status: status, since: requestStart)
         if let exchange = pluginExchange, !pluginsRan.isEmpty {
             let response = HTTPResponse(status: HTTPResponse.Status(code: status))
@@ -409,14 +425,43 @@ final class DownstreamHandler: ChannelDuplexHandler, DeadlineWatching {
                 )
             )
         }
-        if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            guardHandler.responseFinished()
-            resumeReads()
-            if !pipelined.isEmpty { drainPipeline(context: context) }
-        } else {
-            pipelined.removeAll()
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// The upstream answered an Upgrade with 101: send it on, then turn both connections into a byte tunnel (the
+    /// HTTP handlers leave both pipelines, this one included).
+    func switchToTunnel(_ head: HTTPResponseHead, upstream: UpstreamConnection, exchange: ProxyExchange) {
+        guard let context, self.exchange === exchange else {
+            upstream.channel.close(promise: nil)
+            return
+        }
+        self.exchange = nil
+        responding = false
+        var response = HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: head.headers)
+        if let id = exchange.requestID, !response.headers.contains(name: "x-request-id") {
+            response.headers.add(name: "x-request-id", value: id)
+        }
+        applyHeaderFilter(&response)
+        context.writeAndFlush(wrapOutboundOut(.head(response)), promise: nil)
+        recordCompletion(status: 101)
+        do {
+            let (clientEnd, upstreamEnd) = TunnelHandler.pair()
+            let downstreamPipeline = context.pipeline.syncOperations
+            let downstreamHTTP: [any RemovableChannelHandler] = [
+                try downstreamPipeline.handler(type: HTTPResponseEncoder.self),
+                try downstreamPipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self),
+                self,
+            ]
+            let upstreamPipeline = upstream.channel.pipeline.syncOperations
+            let upstreamHTTP: [any RemovableChannelHandler] = [
+                try upstreamPipeline.handler(type: HTTPRequestEncoder.self),
+                try upstreamPipeline.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self),
+                upstream.handler,
+            ]
+            try clientEnd.install(in: downstreamPipeline, replacing: downstreamHTTP)
+            try upstreamEnd.install(in: upstreamPipeline, replacing: upstreamHTTP)
+        } catch {
+            upstream.channel.close(promise: nil)
+            context.close(promise: nil)
         }
     }
 

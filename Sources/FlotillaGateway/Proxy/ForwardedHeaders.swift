@@ -10,6 +10,7 @@ enum ForwardedHeaders {
         clientAddress: String,
         localPort: String,
         requestIDs: RequestIDGenerator,
+        upgrade: String? = nil,
         requestID: inout String?
     ) -> HTTPRequestHead {
         var headers = HTTPHeaders()
@@ -52,7 +53,20 @@ enum ForwardedHeaders {
             requestID = generated
             headers.add(name: "x-request-id", value: generated)
         }
+        if let upgrade {
+            // An Upgrade (WebSocket) is offered hop by hop: the gateway offers it again to the upstream.
+            headers.add(name: "connection", value: "upgrade")
+            headers.add(name: "upgrade", value: upgrade)
+        }
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+    }
+
+    /// The protocol a request asks to upgrade to (`Upgrade: websocket` with `upgrade` among the Connection
+    /// tokens), nil for an ordinary request.
+    static func requestedUpgrade(_ headers: HTTPHeaders) -> String? {
+        guard let upgrade = headers.first(name: "upgrade"), !upgrade.isEmpty else { return nil }
+        for value in headers[canonicalForm: "connection"] where equalsIgnoringCase(value, "upgrade") { return upgrade }
+        return nil
     }
 
     /// Response headers going downstream, without hop-by-hop headers.

@@ -31,6 +31,10 @@ final class ProxyExchange {
     private(set) var status = 0
     private var upstreamKeepAlive = true
     let requestID: String?
+    /// The protocol the client asked to upgrade to (WebSocket), offered to the upstream as well.
+    let upgrade: String?
+    /// The upstream's 101 answer, until its end arrives and the connections become a tunnel.
+    private var switchingProtocols: HTTPResponseHead?
     private let clientAddress: String
     private let localPort: String
 
@@ -48,6 +52,8 @@ final class ProxyExchange {
         self.target = target
         self.requestHead = head
         var requestID: String?
+        let upgrade = ForwardedHeaders.requestedUpgrade(head.headers)
+        self.upgrade = upgrade
         self.upstreamHead = ForwardedHeaders.upstreamHead(
             head,
             uri: target.upstreamURI,
@@ -55,6 +61,7 @@ final class ProxyExchange {
             clientAddress: clientAddress,
             localPort: localPort,
             requestIDs: loop.requestIDs,
+            upgrade: upgrade,
             requestID: &requestID
         )
         self.requestID = requestID
@@ -81,6 +88,7 @@ final class ProxyExchange {
             clientAddress: clientAddress,
             localPort: localPort,
             requestIDs: loop.requestIDs,
+            upgrade: upgrade,
             requestID: &ignored
         )
     }
@@ -195,6 +203,11 @@ final class ProxyExchange {
         guard !finished else { return }
         switch part {
         case .head(let head):
+            if head.status == .switchingProtocols, upgrade != nil, head.headers.contains(name: "upgrade") {
+                // The switch happens on the response's end: the decoder still sends it after the 101 head.
+                switchingProtocols = head
+                return
+            }
             if head.status.code >= 100, head.status.code < 200 { return }
             status = Int(head.status.code)
             upstreamKeepAlive = head.isKeepAlive
@@ -214,11 +227,31 @@ final class ProxyExchange {
             downstream.sendResponseBody(buffer)
             if !downstream.isWritable { connection?.handler.pauseReads() }
         case .end:
-            complete()
+            if let head = switchingProtocols, let connection {
+                switchToTunnel(head, connection: connection)
+            } else {
+                complete()
+            }
         }
     }
 
     func upstreamReadComplete() { downstream.flush() }
+
+    /// The upstream accepted the upgrade: the exchange ends here and both connections become a byte tunnel (the
+    /// upstream connection never returns to the pool).
+    private func switchToTunnel(_ head: HTTPResponseHead, connection: UpstreamConnection) {
+        status = 101
+        responseStarted = true
+        if let endpoint { target.cluster.recordOutcome(endpoint: endpoint, status: 101, failure: nil) }
+        finished = true
+        cancelTimer()
+        if let endpoint { loop.balancer.finished(target.cluster, endpoint: endpoint) }
+        self.connection = nil
+        connection.handler.exchange = nil
+        bufferedBody.removeAll()
+        releaseBudget()
+        downstream.switchToTunnel(head, upstream: connection, exchange: self)
+    }
 
     func upstreamClosed() {
         guard !finished else { return }
