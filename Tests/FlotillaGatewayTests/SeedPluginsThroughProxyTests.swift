@@ -84,4 +84,75 @@ import Testing
         try await gateway.stop()
         try await upstream.stop()
     }
+
+    @Test("top-level jwt_secrets and keyauth_credentials authenticate through the proxy: right credentials 200, wrong 401")
+    func topLevelCredentials() async throws {
+        let upstream = try await TestUpstream.start(name: "users")
+        let secret = "a-shared-secret-of-at-least-32-bytes!!"
+        let gateway = try await GatewayFixture.start(
+            """
+            _format_version: "3.0"
+            services:
+              - name: user-service
+                url: http://127.0.0.1:\(upstream.port)
+                routes:
+                  - name: jwt-route
+                    paths: [/api/users]
+                    plugins:
+                      - name: jwt
+                  - name: key-route
+                    paths: [/api/keys]
+                    plugins:
+                      - name: key-auth
+            consumers:
+              - username: ada
+              - username: bob
+                id: 5d1c8f3e-0000-4000-8000-000000000b0b
+            jwt_secrets:
+              - consumer: ada
+                key: ada-issuer
+                secret: \(secret)
+                algorithm: HS256
+            keyauth_credentials:
+              - consumer: {id: 5d1c8f3e-0000-4000-8000-000000000b0b}
+                key: bob-key
+            """,
+            plugins: .kong(PluginServices())
+        )
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { Task { try? await client.shutdown() } }
+        let exp = PyJWT.JSONScalar.number(Double(PyJWT.now + 600))
+        let tokens = try PyJWT.mint([
+            .init(payload: ["iss": "ada-issuer", "exp": exp], key: secret, alg: "HS256", headers: nil),
+            .init(payload: ["iss": "ada-issuer", "exp": exp], key: "not-the-secret-not-the-secret-!!", alg: "HS256", headers: nil),
+            .init(payload: ["iss": "someone-else", "exp": exp], key: secret, alg: "HS256", headers: nil),
+        ])
+
+        let good = try await client.send(.GET, gateway.base + "/api/users/1", headers: [("Authorization", "Bearer \(tokens[0])")])
+        #expect(good.status == 200)
+        #expect(consumerUsername(good) == "ada")
+        let forged = try await client.send(.GET, gateway.base + "/api/users/1", headers: [("Authorization", "Bearer \(tokens[1])")])
+        #expect(forged.status == 401)
+        #expect(forged.json["message"] as? String == "Invalid signature")
+        let unknownIssuer = try await client.send(.GET, gateway.base + "/api/users/1", headers: [("Authorization", "Bearer \(tokens[2])")])
+        #expect(unknownIssuer.status == 401)
+
+        let keyed = try await client.send(.GET, gateway.base + "/api/keys/1", headers: [("apikey", "bob-key")])
+        #expect(keyed.status == 200)
+        #expect(consumerUsername(keyed) == "bob")
+        let wrongKey = try await client.send(.GET, gateway.base + "/api/keys/1", headers: [("apikey", "ada-key")])
+        #expect(wrongKey.status == 401)
+        #expect(wrongKey.json["message"] as? String == "Invalid authentication credentials")
+        let noKey = try await client.send(.GET, gateway.base + "/api/keys/1")
+        #expect(noKey.status == 401)
+        #expect(upstream.requests == 2, "only the two authenticated requests reached the upstream")
+        try await gateway.stop()
+        try await upstream.stop()
+    }
+
+    /// The `X-Consumer-Username` header the upstream received, as the echo upstream reports it.
+    private func consumerUsername(_ reply: TestReply) -> String? {
+        let headers = reply.json["headers"] as? [String: Any] ?? [:]
+        return headers.first { $0.key.lowercased() == "x-consumer-username" }?.value as? String
+    }
 }

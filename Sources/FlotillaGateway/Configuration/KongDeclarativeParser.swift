@@ -57,22 +57,9 @@ struct KongDeclarativeParser {
             }
         }
         if let consumers = document.child("consumers") {
-            for consumer in try consumers.items() {
-                guard let name = consumer.child("username") ?? consumer.child("custom_id") ?? consumer.child("id") else {
-                    throw consumer.error("username or custom_id is required")
-                }
-                let consumerName = try name.string()
-                configuration.consumerNames.append(consumerName)
-                do {
-                    configuration.consumers.append(try YAMLDecoder().decode(GatewayConsumer.self, from: consumer.node))
-                } catch let error as DecodingError {
-                    throw consumer.error(Self.describe(error))
-                }
-                if let plugins = consumer.child("plugins") {
-                    for plugin in try plugins.items() { try parsePlugin(plugin, scope: .consumer(consumerName)) }
-                }
-            }
+            for consumer in try consumers.items() { try parseConsumer(consumer) }
         }
+        try parseTopLevelCredentials(document)
         if let plugins = document.child("plugins") {
             for plugin in try plugins.items() {
                 var scope = PluginEntry.Scope.global
@@ -235,7 +222,7 @@ struct KongDeclarativeParser {
         return UpstreamTarget(host: host, port: port, weight: weight, labels: labels)
     }
 
-    private mutating func parsePlugin(_ field: YAMLField, scope: PluginEntry.Scope) throws {
+    mutating func parsePlugin(_ field: YAMLField, scope: PluginEntry.Scope) throws {
         guard let nameField = field.child("name") else { throw field.error("name is required") }
         var entry = PluginEntry(name: try nameField.string(), scope: scope, file: file, line: field.line)
         entry.path = field.path
@@ -243,16 +230,6 @@ struct KongDeclarativeParser {
         if let config = field.child("config") { _ = try config.mapping() }
         configuration.plugins.append(entry)
         pluginConfigs.append(field.child("config")?.node)
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return path.isEmpty ? context.debugDescription : "\(path.hasPrefix(".") ? String(path.dropFirst()) : path): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 
     /// The `config:` node of each plugin entry, in the order of `configuration.plugins`.

@@ -5,10 +5,26 @@ import Hummingbird
 /// Decodes JSON request bodies with errors a client can act on.
 ///
 /// The body is read up to the context's limit (413 beyond it); malformed JSON is a 400 giving the
-/// position; a missing or mistyped field is a 400 naming the field by its JSON path (`card.number`).
+/// position; a missing or mistyped field is a 400 naming the field by its JSON path (`card.number`), and so is
+/// a number that does not fit an integer field (`19.99` or `9999999999999999999` for an `Int`), which
+/// Foundation's decoder on Linux reports without a path.
 public enum JSONBodyDecoding {
     /// The 400 problem for a decoding error, naming the field or the position.
     public static func problem(for error: DecodingError, body: ByteBuffer? = nil) -> ProblemDetails {
+        problem(for: error, body: body, integerMisfit: { _ in nil })
+    }
+
+    /// The 400 problem for an error decoding `type` from `body`; when the decoder gave no field, finds the
+    /// integer field whose number does not fit and names it.
+    public static func problem<T: Decodable>(for error: DecodingError, decoding type: T.Type, body: ByteBuffer) -> ProblemDetails {
+        problem(for: error, body: body, integerMisfit: { JSONIntegerFieldLocator.locate(T.self, in: $0) })
+    }
+
+    private static func problem(
+        for error: DecodingError,
+        body: ByteBuffer?,
+        integerMisfit: ([UInt8]) -> JSONIntegerFieldLocator.Misfit?
+    ) -> ProblemDetails {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath + [key])
@@ -21,8 +37,13 @@ public enum JSONBodyDecoding {
             return .invalidField(field, "\(field) has the wrong type; expected \(describe(type)).")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                if let body, let failure = JSONSyntaxLocator.locate(Array(body.readableBytesView)) {
-                    return .badRequest("The body is not valid JSON: \(failure).")
+                if let body {
+                    let bytes = Array(body.readableBytesView)
+                    if let failure = JSONSyntaxLocator.locate(bytes) { return .badRequest("The body is not valid JSON: \(failure).") }
+                    if let misfit = integerMisfit(bytes) {
+                        let field = path(misfit.codingPath)
+                        return .invalidField(field, "\(field) must be an integer \(misfit.range).")
+                    }
                 }
                 return .badRequest("The body is not valid JSON: \(context.debugDescription)")
             }
@@ -86,7 +107,7 @@ extension Request {
         do {
             return try JSONDecoder().decode(T.self, from: buffer)
         } catch let error as DecodingError {
-            throw JSONBodyDecoding.problem(for: error, body: buffer)
+            throw JSONBodyDecoding.problem(for: error, decoding: T.self, body: buffer)
         }
     }
 }

@@ -8,32 +8,12 @@ struct ChargeRequest: Decodable, Sendable {
         var expMonth: Int
         var expYear: Int
         var cvc: String
-
-        enum CodingKeys: String, CodingKey { case number, expMonth, expYear, cvc }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            number = try container.decode(String.self, forKey: .number)
-            expMonth = try container.decodeInteger(Int.self, forKey: .expMonth)
-            expYear = try container.decodeInteger(Int.self, forKey: .expYear)
-            cvc = try container.decode(String.self, forKey: .cvc)
-        }
     }
 
     var orderId: String
     var amount: Int64
     var currency: String
     var card: Card
-
-    enum CodingKeys: String, CodingKey { case orderId, amount, currency, card }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        orderId = try container.decode(String.self, forKey: .orderId)
-        amount = try container.decodeInteger(Int64.self, forKey: .amount)
-        currency = try container.decode(String.self, forKey: .currency)
-        card = try container.decode(Card.self, forKey: .card)
-    }
 }
 
 /// A charge that passed validation; the card number is checked and held only in memory.

@@ -14,12 +14,6 @@ struct ScheduleRequest: Decodable, Sendable {
     struct Item: Codable, Sendable {
         var sku: String
         var quantity: Int
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            sku = try container.decode(String.self, forKey: .sku)
-            quantity = try container.decodeInteger(Int.self, forKey: .quantity)
-        }
     }
 
     var orderId: String
