@@ -17,7 +17,7 @@ struct JWKSTests {
             port = try FreePort.next()
             let output = try Command.run(
                 "/bin/sh",
-                ["-c", "cd '\(folder.path)' && python3 -m http.server \(port) --bind 127.0.0.1 >/dev/null 2>&1 & echo $!"]
+                ["-c", "python3 -m http.server \(port) --bind 127.0.0.1 --directory '\(folder.path)' >/dev/null 2>&1 & echo $!"]
             )
             pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
             for _ in 0..<100 {
@@ -28,7 +28,8 @@ struct JWKSTests {
         }
 
         func stop() {
-            if pid > 0 { kill(pid, SIGTERM) }
+            // SIGKILL: a child of the test runner may inherit a blocked SIGTERM.
+            if pid > 0 { kill(pid, SIGKILL) }
             try? FileManager.default.removeItem(at: folder)
         }
     }
