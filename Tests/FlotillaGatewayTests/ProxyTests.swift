@@ -171,6 +171,40 @@ struct ProxyTests {
         try await upstream.stop()
     }
 
+    @Test("write_timeout: a request body that stops arriving ends in 504 once write_timeout passes")
+    func writeTimeout() async throws {
+        let upstream = try await TestUpstream.start(name: "u1")
+        let gateway = try await GatewayFixture.start(
+            """
+            _format_version: "3.0"
+            services:
+              - name: uploads
+                url: http://127.0.0.1:\(upstream.port)
+                write_timeout: 300
+                read_timeout: 5000
+                routes:
+                  - name: uploads-route
+                    paths: [/upload]
+            """
+        )
+        do {
+            let started = ContinuousClock.now
+            let raw = try await RawTCP.exchange(
+                port: gateway.port,
+                Array("POST /upload/stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf-".utf8),
+                timeout: .seconds(5)
+            )
+            let elapsed = ContinuousClock.now - started
+            #expect(raw.hasPrefix("HTTP/1.1 504"), "\(raw)")
+            #expect(raw.contains("The upstream server is timing out"), "\(raw)")
+            #expect(elapsed < .seconds(4), "the 504 came after \(elapsed)")
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+        try await upstream.stop()
+    }
+
     @Test("large bodies stream both ways")
     func streaming() async throws {
         let upstream = try await TestUpstream.start(name: "u1")

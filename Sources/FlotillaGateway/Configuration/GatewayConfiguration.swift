@@ -72,6 +72,7 @@ public struct KongUpstream: Sendable, Equatable {
     /// `none`, `ip`, `header`, `path`, `consumer`.
     public var hashOn = "none"
     public var hashOnHeader: String?
+    public var hashOnQueryArg: String?
     public var targets: [UpstreamTarget] = []
     /// `healthchecks`: active probes, passive counting and the health threshold (all off by default, as in Kong).
     public var healthChecks = KongHealthChecks()

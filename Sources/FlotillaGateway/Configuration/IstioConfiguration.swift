@@ -95,6 +95,8 @@ public struct TrafficPolicy: Sendable, Equatable {
         case sourceIP
         case queryParameter(String)
         case path
+        /// The consumer an auth plugin identified (Kong `hash_on: consumer`); without one, no hash.
+        case consumer
     }
 
     public var loadBalancer: LoadBalancer?

@@ -188,13 +188,17 @@ struct KongDeclarativeParser {
         }
         if let value = field.child("hash_on") {
             let text = try value.string()
-            guard ["none", "ip", "header", "path", "consumer"].contains(text) else {
-                throw value.error("expected none, ip, header, path or consumer")
+            guard ["none", "ip", "header", "path", "consumer", "query_arg"].contains(text) else {
+                throw value.error("expected none, ip, header, path, consumer or query_arg")
             }
             upstream.hashOn = text
         }
         upstream.hashOnHeader = try field.child("hash_on_header")?.string()
+        upstream.hashOnQueryArg = try field.child("hash_on_query_arg")?.string()
         if upstream.hashOn == "header", upstream.hashOnHeader == nil { throw field.error("hash_on_header is required when hash_on is header") }
+        if upstream.hashOn == "query_arg", upstream.hashOnQueryArg == nil {
+            throw field.error("hash_on_query_arg is required when hash_on is query_arg")
+        }
         if let targets = field.child("targets") {
             for target in try targets.items() { upstream.targets.append(try parseTarget(target)) }
         }

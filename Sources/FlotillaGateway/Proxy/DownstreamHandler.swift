@@ -192,8 +192,11 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
                 head: head,
                 clientAddress: clientAddress,
                 localPort: localPort,
-                hashKey: {
+                hashKey: { [weak self] in
                     switch target.cluster.balancer {
+                    case .consistentHash(.consumer):
+                        let identified = self?.pluginExchange
+                        return identified?.consumer?.id ?? identified?.credentialIdentifier
                     case .consistentHash(.header(let name)): return headers.first(name: name)
                     case .consistentHash(.sourceIP): return clientAddress
                     case .consistentHash(.path): return String(path)

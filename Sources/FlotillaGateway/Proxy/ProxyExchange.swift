@@ -140,7 +140,8 @@ final class ProxyExchange {
         loop.balancer.started(target.cluster, endpoint: picked)
         let address = target.cluster.endpoints[picked]
         let thisAttempt = attempt
-        loop.pool.acquire(host: address.host, port: address.port, connectTimeout: target.connectTimeout) { [self] result in
+        let key = target.cluster.poolKeys[picked]
+        loop.pool.acquire(key: key, host: address.host, port: address.port, connectTimeout: target.connectTimeout) { [self] result in
             guard !finished, thisAttempt == attempt else {
                 if case .success(let connection) = result { loop.pool.release(connection) }
                 return
@@ -174,6 +175,7 @@ final class ProxyExchange {
             }
         }
         if let connection {
+            armTimer()
             connection.handler.send(.body(.byteBuffer(buffer)))
             if bodyRetained { bufferedBody.append(buffer) } else { bufferedBody.removeAll() }
             if !connection.handler.isWritable { downstream.pauseReads() }
@@ -188,6 +190,7 @@ final class ProxyExchange {
         if let connection {
             connection.handler.send(.end(nil))
             connection.handler.flush()
+            if !responseStarted { armTimer() }
         }
     }
 
@@ -337,8 +340,14 @@ final class ProxyExchange {
         downstream.sendError(status, message: message, exchange: self)
     }
 
+    /// While the request is still going up, the write timeout runs (renewed by every body part); once it is all sent,
+    /// the read timeout (or Istio's per-try timeout), renewed by every part of the response.
     private func armTimer() {
-        deadline = .now() + (target.perTryTimeout.map { min($0, target.readTimeout) } ?? target.readTimeout)
+        if !requestEnded, !responseStarted {
+            deadline = .now() + target.writeTimeout
+        } else {
+            deadline = .now() + (target.perTryTimeout.map { min($0, target.readTimeout) } ?? target.readTimeout)
+        }
     }
 
     private func cancelTimer() { deadline = nil }

@@ -29,14 +29,15 @@ final class UpstreamConnectionPool {
         self.maxIdlePerEndpoint = maxIdlePerEndpoint
     }
 
-    /// An idle connection to `host:port`, or a new one; `completion` runs on this event loop.
+    /// An idle connection to `host:port` (whose pool key is `key`, "host:port"), or a new one; `completion` runs on
+    /// this event loop.
     func acquire(
+        key: String,
         host: String,
         port: Int,
         connectTimeout: TimeAmount,
         completion: @escaping (Result<UpstreamConnection, any Error>) -> Void
     ) {
-        let key = "\(host):\(port)"
         while let connection = idle[key]?.popLast() {
             if connection.channel.isActive {
                 connection.reused = true

@@ -42,7 +42,11 @@ public final class GatewaySnapshot: Sendable {
                     switch upstream.hashOn {
                     case "header": balancer = .consistentHash(.header(upstream.hashOnHeader?.lowercased() ?? ""))
                     case "path": balancer = .consistentHash(.path)
-                    default: balancer = .consistentHash(.sourceIP)
+                    case "consumer": balancer = .consistentHash(.consumer)
+                    case "query_arg": balancer = .consistentHash(.queryParameter(upstream.hashOnQueryArg ?? ""))
+                    case "ip": balancer = .consistentHash(.sourceIP)
+                    // Kong: with hash_on none, consistent-hashing hashes nothing and acts as weighted round-robin.
+                    default: balancer = .roundRobin
                     }
                 }
                 let made = Cluster(
@@ -136,6 +140,7 @@ public final class GatewaySnapshot: Sendable {
                 hostHeader: route.route.preserveHost ? nil : Self.hostHeader(plan.service.host, port: plan.service.port),
                 connectTimeout: TimeAmount(plan.cluster.connectTimeout ?? plan.service.connectTimeout),
                 readTimeout: TimeAmount(plan.service.readTimeout),
+                writeTimeout: TimeAmount(plan.service.writeTimeout),
                 retries: plan.service.retries,
                 retryOn: nil,
                 perTryTimeout: nil,
@@ -167,6 +172,7 @@ public final class GatewaySnapshot: Sendable {
                 hostHeader: nil,
                 connectTimeout: TimeAmount(first.cluster.connectTimeout ?? .seconds(10)),
                 readTimeout: .seconds(60),
+                writeTimeout: .seconds(60),
                 retries: 2,
                 retryOn: nil,
                 perTryTimeout: nil,
@@ -233,6 +239,8 @@ struct ProxyTarget {
     var hostHeader: String?
     var connectTimeout: TimeAmount
     var readTimeout: TimeAmount
+    /// Kong `write_timeout`: the longest wait between two writes of the request to the upstream.
+    var writeTimeout: TimeAmount
     var retries: Int
     /// Istio `retryOn`; nil means Kong semantics (retry connection failures only).
     var retryOn: Set<String>?

@@ -5,6 +5,8 @@ final class Cluster: Sendable {
     /// What a balancer hashes for a consistent hash.
     let name: String
     let endpoints: [UpstreamTarget]
+    /// `host:port` of each endpoint: its key in the event loops' connection pools, built once.
+    let poolKeys: [String]
     let all: EndpointSet
     let subsets: [String: EndpointSet]
     let balancer: TrafficPolicy.LoadBalancer
@@ -27,6 +29,7 @@ final class Cluster: Sendable {
         self.kongHealthChecks = healthChecks
         self.health = healthChecks.flatMap { $0.isEnabled ? TargetHealth(checks: $0, weights: endpoints.map(\.weight)) : nil }
         self.endpoints = endpoints
+        self.poolKeys = endpoints.map { "\($0.host):\($0.port)" }
         let weights = endpoints.map(\.weight)
         self.all = EndpointSet(members: Array(endpoints.indices), weights: weights)
         var subsets: [String: EndpointSet] = [:]

@@ -25,6 +25,19 @@ struct RateLimitingPlugin: GatewayPlugin {
         self.headerField = configuration.headerName.flatMap(HTTPFieldNames.make)
     }
 
+    private static let limitField = HTTPField.Name("RateLimit-Limit")!
+    private static let remainingField = HTTPField.Name("RateLimit-Remaining")!
+    private static let resetField = HTTPField.Name("RateLimit-Reset")!
+    /// `X-RateLimit-Limit-<Window>` and `X-RateLimit-Remaining-<Window>`, parsed once.
+    private static let windowFields: [RateLimitWindow: (limit: HTTPField.Name, remaining: HTTPField.Name)] = Dictionary(
+        uniqueKeysWithValues: RateLimitWindow.allCases.compactMap { window in
+            guard let limit = HTTPField.Name("X-RateLimit-Limit-\(window.headerSuffix)"),
+                let remaining = HTTPField.Name("X-RateLimit-Remaining-\(window.headerSuffix)")
+            else { return nil }
+            return (window, (limit, remaining))
+        }
+    )
+
     /// The counter key of this request: route and service (as Kong scopes them) and the identifier.
     func counterKey(_ exchange: GatewayExchange) -> String {
         "\(exchange.routeName ?? ""):\(exchange.serviceName ?? ""):\(identifier(exchange))"
@@ -74,8 +87,14 @@ struct RateLimitingPlugin: GatewayPlugin {
     private func apply(_ result: WindowRateLimitResult, _ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
         var headers = HTTPFields()
         if !configuration.hideClientHeaders {
-            for (name, value) in result.headers where name != "Retry-After" {
-                if let field = HTTPField.Name(name) { headers[field] = value }
+            headers.reserveCapacity(3 + 2 * result.windows.count)
+            headers.append(HTTPField(name: Self.limitField, value: String(result.decision.limit)))
+            headers.append(HTTPField(name: Self.remainingField, value: String(result.decision.remaining)))
+            headers.append(HTTPField(name: Self.resetField, value: String(result.decision.resetSeconds)))
+            for usage in result.windows {
+                guard let names = Self.windowFields[usage.window] else { continue }
+                headers.append(HTTPField(name: names.limit, value: String(usage.limit)))
+                headers.append(HTTPField(name: names.remaining, value: String(usage.remaining)))
             }
         }
         if result.isAllowed {
