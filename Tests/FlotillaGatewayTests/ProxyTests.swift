@@ -164,6 +164,20 @@ struct ProxyTests {
             #expect(echo.lowerBound < second.lowerBound)
             #expect(second.lowerBound < noRoute.lowerBound)
             #expect(raw.components(separatedBy: "HTTP/1.1 ").count - 1 == 4)
+
+            // More pipelined requests than the handler queues before it stops reading: all answered, in order.
+            var many = (0..<150).map { "GET /raw/n\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined()
+            many += "GET /raw/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            let flood = try await RawTCP.exchange(port: gateway.port, Array(many.utf8), timeout: .seconds(20))
+            #expect(flood.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 151)
+            var position = flood.startIndex
+            for index in (0..<150).map({ "n\($0)" }) + ["last"] {
+                guard let found = flood.range(of: #""uri":"\/\#(index)""#, range: position..<flood.endIndex) else {
+                    Issue.record("request \(index) missing or out of order")
+                    break
+                }
+                position = found.upperBound
+            }
         } catch {
             Issue.record(error)
         }
