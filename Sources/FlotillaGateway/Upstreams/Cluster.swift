@@ -17,6 +17,8 @@ final class Cluster: Sendable {
     let kongHealthChecks: KongHealthChecks?
     /// Kong health state, when the upstream's health checks are on.
     let health: TargetHealth?
+    /// Requests in flight per endpoint across event loops, when the balancer is least-request.
+    let activeRequests: ActiveRequests?
 
     init(
         name: String,
@@ -42,6 +44,7 @@ final class Cluster: Sendable {
         self.subsets = subsets
         let policy = rule?.trafficPolicy
         self.balancer = policy?.loadBalancer ?? kongBalancer ?? .roundRobin
+        self.activeRequests = self.balancer == .leastRequest ? ActiveRequests(endpointCount: endpoints.count) : nil
         self.outlier = policy?.outlierDetection.map { OutlierTracker(policy: $0, endpointCount: endpoints.count) }
         if let policy, policy.maxConnections != nil || policy.http1MaxPendingRequests != nil {
             self.budget = RequestBudget(

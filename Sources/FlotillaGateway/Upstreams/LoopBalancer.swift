@@ -1,10 +1,9 @@
 import NIOCore
 
-/// Balancing state of one event loop: round-robin positions and requests in flight per endpoint. Each event loop
-/// balances on its own (no locks on the hot path); least-request compares in-flight counts of this loop.
+/// Balancing state of one event loop: round-robin positions. Each event loop balances on its own (no locks on the
+/// hot path); least-request compares the cluster's in-flight counts, which all loops share (atomics).
 final class LoopBalancer {
     private var positions: [ObjectIdentifier: Int] = [:]
-    private var inFlight: [ObjectIdentifier: [Int]] = [:]
     private var generation: ObjectIdentifier?
 
     /// Forgets state from an older configuration.
@@ -13,7 +12,6 @@ final class LoopBalancer {
         guard id != generation else { return }
         generation = id
         positions.removeAll(keepingCapacity: true)
-        inFlight.removeAll(keepingCapacity: true)
     }
 
     /// Picks an endpoint of `set` in `cluster`, skipping ejected ones (unless all are ejected, as Envoy's panic mode)
@@ -38,7 +36,6 @@ final class LoopBalancer {
             }
             return roundRobin(set, usable: usable, healthy: healthy)
         case .leastRequest:
-            let counts = inFlight[ObjectIdentifier(cluster)] ?? []
             let candidates = set.members.filter(usable)
             guard !candidates.isEmpty else { return panicPick(set, healthy: healthy) }
             if candidates.count == 1 { return candidates[0] }
@@ -46,8 +43,8 @@ final class LoopBalancer {
             let first = candidates[Int.random(in: 0..<candidates.count)]
             var second = candidates[Int.random(in: 0..<candidates.count)]
             if second == first { second = candidates[(candidates.firstIndex(of: first)! + 1) % candidates.count] }
-            let firstLoad = first < counts.count ? counts[first] : 0
-            let secondLoad = second < counts.count ? counts[second] : 0
+            let firstLoad = cluster.activeRequests?.count(first) ?? 0
+            let secondLoad = cluster.activeRequests?.count(second) ?? 0
             return firstLoad <= secondLoad ? first : second
         case .consistentHash:
             guard let key = hashKey() else { return roundRobin(set, usable: usable, healthy: healthy) }
@@ -83,16 +80,7 @@ final class LoopBalancer {
         return nil
     }
 
-    func started(_ cluster: Cluster, endpoint: Int) {
-        guard case .leastRequest = cluster.balancer else { return }
-        let id = ObjectIdentifier(cluster)
-        if inFlight[id] == nil { inFlight[id] = [Int](repeating: 0, count: cluster.endpoints.count) }
-        inFlight[id]![endpoint] += 1
-    }
+    func started(_ cluster: Cluster, endpoint: Int) { cluster.activeRequests?.started(endpoint) }
 
-    func finished(_ cluster: Cluster, endpoint: Int) {
-        guard case .leastRequest = cluster.balancer else { return }
-        let id = ObjectIdentifier(cluster)
-        if let count = inFlight[id]?[endpoint], count > 0 { inFlight[id]![endpoint] = count - 1 }
-    }
+    func finished(_ cluster: Cluster, endpoint: Int) { cluster.activeRequests?.finished(endpoint) }
 }
