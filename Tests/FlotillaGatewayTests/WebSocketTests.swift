@@ -53,6 +53,36 @@ struct WebSocketTests {
         await server.stop()
     }
 
+    @Test("a tunnel whose upstream stays silent for read_timeout is closed; one that talks is not")
+    func idleTunnelsClose() async throws {
+        let server = try await PythonWebSockets.startServer()
+        let gateway = try await GatewayFixture.start(
+            """
+            _format_version: "3.0"
+            services:
+              - name: chat
+                url: http://127.0.0.1:\(server.port)
+                read_timeout: 600
+                routes:
+                  - name: chat-route
+                    paths: [/ws]
+            """
+        )
+        do {
+            let idle = try PythonWebSockets.runClient("ws://127.0.0.1:\(gateway.port)/ws", idleSeconds: 5)
+            #expect(idle["closed"] as? Bool == true, "\(idle)")
+            let after = idle["after"] as? Double ?? 99
+            #expect(after > 0.4 && after < 3, "closed after \(after) s")
+            // A conversation longer than read_timeout in total, each answer within it, stays open.
+            let busy = try PythonWebSockets.runClient("ws://127.0.0.1:\(gateway.port)/ws")
+            #expect(busy["ordered"] as? Bool == true, "\(busy)")
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+        await server.stop()
+    }
+
     @Test("an upstream that refuses the upgrade: its answer reaches the client, then the connection closes")
     func refusedUpgrade() async throws {
         let upstream = try await TestUpstream.start(name: "plain")

@@ -447,7 +447,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         context.writeAndFlush(wrapOutboundOut(.head(response)), promise: nil)
         recordCompletion(status: 101)
         do {
-            let (clientEnd, upstreamEnd) = TunnelHandler.pair()
+            let (clientEnd, upstreamEnd) = TunnelHandler.pair(upstreamIdleTimeout: exchange.target.readTimeout, deadlines: loop.deadlines)
             let downstreamPipeline = context.pipeline.syncOperations
             let downstreamHTTP: [any RemovableChannelHandler] = [
                 try downstreamPipeline.handler(type: HTTPResponseEncoder.self),

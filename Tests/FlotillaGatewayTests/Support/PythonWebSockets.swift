@@ -37,6 +37,26 @@ enum PythonWebSockets {
         asyncio.run(main())
         """
 
+    /// Exchanges one message, then waits (up to argv[2] seconds) for anything more; reports whether the
+    /// connection was closed meanwhile, and after how long.
+    static let idleClientScript = """
+        import asyncio, json, sys, time, websockets
+        async def main():
+            async with websockets.connect(sys.argv[1], subprotocols=["chat"]) as ws:
+                await ws.send("hi")
+                await ws.recv()
+                started = time.monotonic()
+                try:
+                    await asyncio.wait_for(ws.recv(), timeout=float(sys.argv[2]))
+                    out = {"closed": False}
+                except websockets.ConnectionClosed:
+                    out = {"closed": True, "after": time.monotonic() - started}
+                except asyncio.TimeoutError:
+                    out = {"closed": False, "waited": True}
+            print(json.dumps(out))
+        asyncio.run(main())
+        """
+
     /// A running echo server.
     final class Server: Sendable {
         let port: Int
@@ -77,9 +97,10 @@ enum PythonWebSockets {
         throw FixtureError("the Python websockets server did not start on \(port)")
     }
 
-    /// Runs the client script against `url`; returns its JSON report.
-    static func runClient(_ url: String) throws -> [String: Any] {
-        let output = try Command.run("/usr/bin/env", ["python3", "-c", clientScript, url])
+    /// Runs the client script (or the idle one, waiting `idleSeconds`) against `url`; returns its JSON report.
+    static func runClient(_ url: String, idleSeconds: Double? = nil) throws -> [String: Any] {
+        let arguments = idleSeconds.map { ["python3", "-c", idleClientScript, url, String($0)] } ?? ["python3", "-c", clientScript, url]
+        let output = try Command.run("/usr/bin/env", arguments)
         let line = output.split(separator: "\n").last.map(String.init) ?? ""
         return (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
     }
