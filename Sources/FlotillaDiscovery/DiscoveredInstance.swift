@@ -12,15 +12,26 @@ public struct DiscoveredInstance: Sendable, Hashable {
     public var tags: [String]
     /// Its metadata.
     public var meta: [String: String]
+    /// Its share of traffic while passing (Consul's `Weights.Passing`, 1 unless registered otherwise).
+    public var weight: Int
 
     /// Creates an instance.
-    public init(id: String, service: String, host: String, port: Int, tags: [String] = [], meta: [String: String] = [:]) {
+    public init(
+        id: String,
+        service: String,
+        host: String,
+        port: Int,
+        tags: [String] = [],
+        meta: [String: String] = [:],
+        weight: Int = 1
+    ) {
         self.id = id
         self.service = service
         self.host = host
         self.port = port
         self.tags = tags
         self.meta = meta
+        self.weight = weight
     }
 
     /// `http://host:port`.

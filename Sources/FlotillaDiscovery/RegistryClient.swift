@@ -75,7 +75,8 @@ public struct RegistryClient: Sendable {
                 host: entry.Service.Address.isEmpty ? entry.Node.Address : entry.Service.Address,
                 port: entry.Service.Port,
                 tags: entry.Service.Tags ?? [],
-                meta: entry.Service.Meta ?? [:]
+                meta: entry.Service.Meta ?? [:],
+                weight: entry.Service.Weights?.Passing ?? 1
             )
         }
         return (headers.first(name: "X-Consul-Index").flatMap(UInt64.init) ?? 0, instances)
@@ -88,7 +89,9 @@ public struct RegistryClient: Sendable {
             var Port: Int
             var Tags: [String]?
             var Meta: [String: String]?
+            var Weights: Weights?
         }
+        struct Weights: Decodable { var Passing: Int? }
         var Node: Node
         var Service: Service
     }

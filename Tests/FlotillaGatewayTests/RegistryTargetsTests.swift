@@ -30,6 +30,10 @@ struct RegistryTargetsTests {
         #expect(RegistryHostName("orders.svc.cluster.local") == nil)
         #expect(RegistryHostName("a.b.orders.service.consul") == nil)
         #expect(RegistryHostName(".service.consul") == nil)
+        let weighted = RegistryHostName("orders.service.consul")!.targets(from: [
+            DiscoveredInstance(id: "w", service: "orders", host: "10.0.0.9", port: 9, weight: 5)
+        ])
+        #expect(weighted.first?.weight == 500)
         let instances = [
             DiscoveredInstance(id: "a", service: "orders", host: "10.0.0.1", port: 1, tags: ["v1", "zone=a"], meta: ["version": "v1"]),
             DiscoveredInstance(id: "b", service: "orders", host: "10.0.0.2", port: 2, tags: ["V2", "version=v2"]),
@@ -75,6 +79,32 @@ struct RegistryTargetsTests {
         try await gateway.stop()
         try await first.stop()
         try await second.stop()
+    }
+
+    @Test("Consul Weights.Passing sets each instance's share: 3:1 lands 75/25 (±8%) over 400 requests")
+    func passingWeights() async throws {
+        let registry = try await RegistryHarness.start()
+        defer { registry.stop() }
+        let heavy = try await TestUpstream.start(name: "orders-heavy")
+        let light = try await TestUpstream.start(name: "orders-light")
+        try await registry.register(heavy, as: "orders", passingWeight: 3)
+        try await registry.register(light, as: "orders", passingWeight: 1)
+        let gateway = try await RegistryGateway.start(Self.kong(host: "orders.service.consul"), registry: registry)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await eventually("both instances answer") {
+                Set(try await client.upstreams("\(gateway.base)/orders/x", count: 8)) == ["orders-heavy", "orders-light"]
+            }
+            let names = try await client.upstreams("\(gateway.base)/orders/x", count: 400)
+            let heavyShare = Double(names.filter { $0 == "orders-heavy" }.count) / 400
+            #expect(abs(heavyShare - 0.75) <= 0.08, "heavy share \(heavyShare)")
+        } catch {
+            Issue.record(error)
+        }
+        try await client.shutdown()
+        try await gateway.stop()
+        try await heavy.stop()
+        try await light.stop()
     }
 
     @Test("a critical check or a deregistration stops traffic to an instance, a new instance gets traffic, without a reload")

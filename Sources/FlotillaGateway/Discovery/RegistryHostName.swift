@@ -28,7 +28,8 @@ struct RegistryHostName: Sendable, Hashable {
         }
     }
 
-    /// The instances this name selects, as upstream targets: address and port from the registry, weight 100,
+    /// The instances this name selects, as upstream targets: address and port from the registry, weight 100 per unit
+    /// of Consul's `Weights.Passing` (so the default 1 is Kong's default target weight, 100; at most 65535),
     /// labels from the instance's meta plus its `key=value` tags (meta wins), so DestinationRule subsets select by
     /// meta.
     func targets(from instances: [DiscoveredInstance]) -> [UpstreamTarget] {
@@ -41,7 +42,8 @@ struct RegistryHostName: Sendable, Hashable {
                     labels[String(tag[..<separator])] = String(tag[tag.index(after: separator)...])
                 }
                 labels.merge(instance.meta) { _, meta in meta }
-                return UpstreamTarget(host: instance.host, port: instance.port, weight: 100, labels: labels)
+                let weight = min(max(instance.weight, 0), 655) * 100
+                return UpstreamTarget(host: instance.host, port: instance.port, weight: weight, labels: labels)
             }
     }
 

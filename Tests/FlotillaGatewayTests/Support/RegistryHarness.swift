@@ -47,6 +47,18 @@ struct RegistryHarness {
         try await client.pass(checkID: registration.checkID, note: "up")
     }
 
+    /// Registers with Consul's agent API directly, with `Weights` (which `InstanceRegistration` does not carry) and a
+    /// passing TTL check.
+    func register(_ upstream: TestUpstream, as service: String, passingWeight: Int) async throws {
+        let body = """
+            {"ID": "\(upstream.name)", "Name": "\(service)", "Address": "127.0.0.1", "Port": \(upstream.port),
+             "Weights": {"Passing": \(passingWeight), "Warning": 1},
+             "Check": {"CheckID": "service:\(upstream.name)", "TTL": "120s", "Status": "passing"}}
+            """
+        let reply = try await HTTPClient.shared.send(.PUT, "\(url)/v1/agent/service/register", body: body)
+        guard reply.status == 200 else { throw FixtureError("register answered \(reply.status): \(reply.body)") }
+    }
+
     /// Turns the instance's TTL check critical (`PUT /v1/agent/check/fail/...`).
     func fail(_ upstream: TestUpstream) async throws {
         let reply = try await HTTPClient.shared.send(.PUT, "\(url)/v1/agent/check/fail/service%3A\(upstream.name)?note=down")
