@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Gateway benchmark: nginx (proxy_pass with upstream keepalive) vs `flotilla gateway`, same upstream (nginx
-# answering `return 200` on loopback), same run, alternating: wrk -t2 -c64 -d15s --latency.
+# answering `return 200` on loopback), same run, alternating: wrk -t2 -c64 -d15s --latency. Also reports each
+# proxy's user and system CPU per request (from /proc/PID/stat around each wrk run), a figure much steadier than
+# req/s on a shared machine.
 #
 #   Benchmarks/gateway/run.sh [rounds]        (default 2 rounds; needs a release build:
 #                                              swift build -c release --product flotilla)
@@ -115,48 +117,66 @@ to_ms() {
         else { printf "%s", v } }'
 }
 
-run_wrk() { # name port [path] [header]
-    local out
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${4:+-H "$4"} "http://127.0.0.1:$2${3:-/}")
-    local rps p50 p99 errors
+# User and system CPU ticks of the given processes (from /proc/PID/stat), as "user sys".
+cpu_ticks() {
+    local user=0 sys=0 pid
+    for pid in "$@"; do
+        read -r u s < <(awk '{print $14, $15}' "/proc/$pid/stat")
+        user=$((user + u)) sys=$((sys + s))
+    done
+    echo "$user $sys"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+run_wrk() { # name "pids" port [path] [header]
+    local out before after
+    before=$(cpu_ticks $2)
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${5:+-H "$5"} "http://127.0.0.1:$3${4:-/}")
+    after=$(cpu_ticks $2)
+    local rps p50 p99 errors requests user_us sys_us
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
     p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    read -r user_us sys_us < <(awk -v b="$before" -v a="$after" -v n="$requests" -v t="$TICK_US" 'BEGIN {
+        split(b, x, " "); split(a, y, " "); printf "%.1f %.1f", (y[1] - x[1]) * t / n, (y[2] - x[2]) * t / n }')
     errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
-    echo "$1 $rps $p50 $p99 ${errors:-none}"
+    echo "$1 $rps $p50 $p99 $user_us $sys_us ${errors:-none}"
 }
 
 echo "warming up (3s each)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$GATEWAY_PORT/" >/dev/null
 
+NGINX_WORKERS=$(pgrep -P "$(cat "$WORK/proxy.pid")" | tr '\n' ' ')
 RESULTS=()
 for round in $(seq "$ROUNDS"); do
-    RESULTS+=("$round $(run_wrk nginx "$NGINX_PORT")")
-    RESULTS+=("$round $(run_wrk gateway "$GATEWAY_PORT")")
-    RESULTS+=("$round $(run_wrk +plugins "$GATEWAY_PORT" /plugins/ "Authorization: Bearer $TOKEN")")
+    RESULTS+=("$round $(run_wrk nginx "$NGINX_WORKERS" "$NGINX_PORT")")
+    RESULTS+=("$round $(run_wrk gateway "$GATEWAY_PID" "$GATEWAY_PORT")")
+    RESULTS+=("$round $(run_wrk +plugins "$GATEWAY_PID" "$GATEWAY_PORT" /plugins/ "Authorization: Bearer $TOKEN")")
     RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status")
     HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$GATEWAY_PID/status")
     RESULTS+=("$round rss $RSS_KB $HWM_KB")
 done
 
 echo
-printf "%-6s %-8s %12s %10s %10s  %s\n" round target "req/s" "p50 ms" "p99 ms" errors
+printf "%-6s %-8s %12s %10s %10s %12s %12s  %s\n" round target "req/s" "p50 ms" "p99 ms" "user µs/req" "sys µs/req" errors
 for line in "${RESULTS[@]}"; do
     set -- $line
     if [ "$2" = rss ]; then
         printf "%-6s %-8s RSS %d MiB (peak %d MiB)\n" "$1" gateway $(($3 / 1024)) $(($4 / 1024))
     else
         round=$1; shift
-        target=$1 rps=$2 p50=$3 p99=$4; shift 4
-        printf "%-6s %-8s %12s %10s %10s  %s\n" "$round" "$target" "$rps" "$p50" "$p99" "$*"
+        target=$1 rps=$2 p50=$3 p99=$4 user=$5 sys=$6; shift 6
+        printf "%-6s %-8s %12s %10s %10s %12s %12s  %s\n" "$round" "$target" "$rps" "$p50" "$p99" "$user" "$sys" "$*"
     fi
 done
 echo
 printf "%s\n" "${RESULTS[@]}" | awk '
-    $2 == "nginx" { nr += $3; np50 += $4; np99 += $5; n++ }
-    $2 == "gateway" { gr += $3; gp50 += $4; gp99 += $5; g++ }
+    $2 == "nginx" { nr += $3; np50 += $4; np99 += $5; ncpu += $6 + $7; n++ }
+    $2 == "gateway" { gr += $3; gp50 += $4; gp99 += $5; gcpu += $6 + $7; g++ }
     $2 == "+plugins" { pr += $3; pp99 += $5; p++ }
     END { if (n && g) printf "mean: nginx %.0f req/s p50 %.3f ms p99 %.3f ms | gateway %.0f req/s p50 %.3f ms p99 %.3f ms | throughput %.2fx, p99 %.2fx\n",
         nr/n, np50/n, np99/n, gr/g, gp50/g, gp99/g, (gr/g)/(nr/n), (gp99/g)/(np99/n)
+          if (n && g) printf "CPU per request (user + sys): nginx %.1f µs, gateway %.1f µs | %.2fx\n", ncpu/n, gcpu/g, (gcpu/g)/(ncpu/n)
           if (n && p) printf "gateway with jwt + rate-limiting: %.0f req/s p99 %.3f ms | %.2fx nginx plain proxy\n", pr/p, pp99/p, (pr/p)/(nr/n) }'

@@ -121,6 +121,10 @@ public protocol GatewayPlugin: Sendable {
     func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> ImmediateAccess
     /// Header-filter phase: adjust the response head going downstream (status and headers).
     func headerFilter(_ exchange: GatewayExchange, response: inout HTTPResponse)
+    /// Whether ``headerFilter(_:response:)`` may change anything (true by default). A plugin without a header
+    /// filter says false, so that when no plugin of a request filters headers the proxy adds
+    /// `GatewayExchange.responseHeaders` to the response head without converting it to HTTPTypes and back.
+    var filtersHeaders: Bool { get }
     /// Log phase, after the response is sent.
     func log(_ exchange: GatewayExchange, response: HTTPResponse, latency: Duration)
 }
@@ -154,5 +158,6 @@ extension GatewayPlugin {
     public func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> ImmediateAccess { .suspend }
 
     public func headerFilter(_ exchange: GatewayExchange, response: inout HTTPResponse) {}
+    public var filtersHeaders: Bool { true }
     public func log(_ exchange: GatewayExchange, response: HTTPResponse, latency: Duration) {}
 }

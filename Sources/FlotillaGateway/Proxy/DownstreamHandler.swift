@@ -317,6 +317,10 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     /// The plugins' header-filter phase, and the response headers they asked for.
     private func applyHeaderFilter(_ head: inout HTTPResponseHead) {
         guard let exchange = pluginExchange else { return }
+        if !pluginsRan.contains(where: { $0.plugin.filtersHeaders }) {
+            for field in exchange.responseHeaders { head.headers.replaceOrAdd(name: field.name.rawName, value: field.value) }
+            return
+        }
         var response = HTTPTypesBridge.response(head)
         for field in exchange.responseHeaders { response.headerFields[field.name] = field.value }
         for scoped in pluginsRan { scoped.plugin.headerFilter(exchange, response: &response) }

@@ -7,6 +7,7 @@ import HTTPTypes
 struct JWTPlugin: GatewayPlugin {
     let name = "jwt"
     let priority = 1450
+    let filtersHeaders = false
     let configuration: JWTPluginConfiguration
     let consumers: ConsumerDirectory
     let verifier: JWTSignatureVerifier

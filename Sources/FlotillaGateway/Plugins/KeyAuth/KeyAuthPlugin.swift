@@ -6,6 +6,7 @@ import HTTPTypes
 struct KeyAuthPlugin: SynchronousGatewayPlugin {
     let name = "key-auth"
     let priority = 1250
+    let filtersHeaders = false
     let configuration: KeyAuthPluginConfiguration
     let consumers: ConsumerDirectory
     private let keyNames: [(name: String, field: HTTPField.Name)]

@@ -32,6 +32,7 @@ struct PrometheusPluginConfiguration: Sendable, Hashable {
 struct PrometheusPlugin: SynchronousGatewayPlugin {
     let name = "prometheus"
     let priority = 13
+    let filtersHeaders = false
     let configuration: PrometheusPluginConfiguration
     let metrics: KongPrometheusMetrics
 

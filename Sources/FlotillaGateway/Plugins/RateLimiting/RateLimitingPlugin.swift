@@ -8,6 +8,7 @@ import HTTPTypes
 struct RateLimitingPlugin: GatewayPlugin {
     let name = "rate-limiting"
     let priority = 910
+    let filtersHeaders = false
     let configuration: RateLimitingPluginConfiguration
     let limiter: WindowRateLimiter
     /// The wall clock (tests move it).

@@ -32,6 +32,7 @@ struct RequestSizeLimitingPluginConfiguration: Sendable, Hashable {
 struct RequestSizeLimitingPlugin: SynchronousGatewayPlugin {
     let name = "request-size-limiting"
     let priority = 951
+    let filtersHeaders = false
     let configuration: RequestSizeLimitingPluginConfiguration
 
     func accessSynchronously(_ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
