@@ -1,8 +1,9 @@
-import FlotillaGateway
 import FlotillaTesting
 import Foundation
 import HTTPTypes
 import Testing
+
+@testable import FlotillaGateway
 
 @Suite("jwt plugin (tokens minted by PyJWT)")
 struct JWTPluginTests {
@@ -136,6 +137,18 @@ struct JWTPluginTests {
         #expect(PluginTest.body(missing) == #"{"message":"Unauthorized"}"#)
         // The untampered token passes: the failures above are the tampering, not the token.
         #expect(await Self.run(plugin, Self.bearer(tokens[10])).0 == nil)
+    }
+
+    /// Kong's pattern `\s*[Bb]earer\s+(.+)`, on the fast path (`Bearer <token>`) and off it.
+    @Test func bearerTokensAreFoundAsKongsPatternFindsThem() {
+        #expect(JWTTokenLocator.bearerToken("Bearer abc.def.ghi") == "abc.def.ghi")
+        #expect(JWTTokenLocator.bearerToken("bearer abc") == "abc")
+        #expect(JWTTokenLocator.bearerToken("Bearer   abc") == "abc")
+        #expect(JWTTokenLocator.bearerToken("Bearer abc\nsecond-line") == "abc")
+        #expect(JWTTokenLocator.bearerToken("Token x, Bearer abc") == "abc")
+        #expect(JWTTokenLocator.bearerToken("Bearer ") == nil)
+        #expect(JWTTokenLocator.bearerToken("Bearerabc") == nil)
+        #expect(JWTTokenLocator.bearerToken("Basic dXNlcjpwYXNz") == nil)
     }
 
     /// The payload changed (role user → admin), header and signature kept.

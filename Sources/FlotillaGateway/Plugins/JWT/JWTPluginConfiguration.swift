@@ -1,3 +1,4 @@
+import HTTPTypes
 import Yams
 
 /// Kong's jwt plugin `config`, with Kong's defaults, plus `jwks_uri` (an extension: RS/ES tokens whose key claim
@@ -5,7 +6,11 @@ import Yams
 struct JWTPluginConfiguration: Sendable, Hashable {
     var uriParamNames = ["jwt"]
     var cookieNames: [String] = []
-    var headerNames = ["authorization"]
+    var headerNames = ["authorization"] {
+        didSet { headerFields = headerNames.compactMap(HTTPFieldNames.make) }
+    }
+    /// `headerNames` parsed once (the loader has refused invalid names).
+    private(set) var headerFields: [HTTPField.Name] = [.authorization]
     var keyClaimName = "iss"
     var secretIsBase64 = false
     var claimsToVerify: [String] = []
@@ -29,6 +34,7 @@ struct JWTPluginConfiguration: Sendable, Hashable {
         for (index, name) in headerNames.enumerated() where HTTPFieldNames.make(name) == nil {
             throw config.error("header_names[\(index + 1)]", "'\(name)' is not a valid header name")
         }
+        headerFields = headerNames.compactMap(HTTPFieldNames.make)  // observers do not run in an initializer
         keyClaimName = try config.string("key_claim_name", default: keyClaimName)
         secretIsBase64 = try config.bool("secret_is_base64", default: secretIsBase64)
         claimsToVerify = try config.strings("claims_to_verify", default: [])

@@ -11,11 +11,13 @@ enum JWTTokenLocator {
     }
 
     static func find(in request: HTTPRequest, configuration: JWTPluginConfiguration) -> Found {
-        let target = RequestTarget(request.path)
-        for name in configuration.uriParamNames {
-            let values = target.values(of: name)
-            if values.count > 1 { return .multiple }
-            if let value = values.first { return .token(value) }
+        if !configuration.uriParamNames.isEmpty, let path = request.path, path.utf8.contains(UInt8(ascii: "?")) {
+            let target = RequestTarget(path)
+            for name in configuration.uriParamNames {
+                let values = target.values(of: name)
+                if values.count > 1 { return .multiple }
+                if let value = values.first { return .token(value) }
+            }
         }
         if !configuration.cookieNames.isEmpty {
             let cookieHeaders = request.headerFields[values: .cookie]
@@ -23,8 +25,8 @@ enum JWTTokenLocator {
                 if let value = Cookies.value(name, in: cookieHeaders), !value.isEmpty { return .token(value) }
             }
         }
-        for name in configuration.headerNames {
-            guard let field = HTTPFieldNames.make(name), let value = request.headerFields[field] else { continue }
+        for field in configuration.headerFields {
+            guard let value = request.headerFields[field] else { continue }
             if let token = bearerToken(value) { return .token(token) }
         }
         return .none
@@ -32,12 +34,19 @@ enum JWTTokenLocator {
 
     /// The token in `value` as Kong's pattern `\s*[Bb]earer\s+(.+)` finds it (anywhere in the value).
     static func bearerToken(_ value: String) -> String? {
+        // The usual shape, `Bearer <token>` with one space and no line break, without copying the bytes.
+        let utf8 = value.utf8
+        if utf8.count > 7, utf8.starts(with: "Bearer ".utf8), !utf8.contains(UInt8(ascii: "\n")),
+            let first = utf8.dropFirst(7).first, !isSpace(first)
+        {
+            return String(value.dropFirst(7))
+        }
         let bytes = Array(value.utf8)
         var index = 0
         let word = Array("earer".utf8)
         while index + 7 <= bytes.count {
             if bytes[index] == UInt8(ascii: "B") || bytes[index] == UInt8(ascii: "b"),
-                Array(bytes[(index + 1)..<(index + 6)]) == word
+                bytes[(index + 1)..<(index + 6)].elementsEqual(word)
             {
                 var cursor = index + 6
                 while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
