@@ -50,7 +50,7 @@ struct WebSocketTests {
         }
         try await gateway.stop()
         try await upstream.stop()
-        await server.stop()
+        server.stop()
     }
 
     @Test("a tunnel whose upstream stays silent for read_timeout is closed; one that talks is not")
@@ -80,7 +80,7 @@ struct WebSocketTests {
             Issue.record(error)
         }
         try await gateway.stop()
-        await server.stop()
+        server.stop()
     }
 
     @Test("an upstream that refuses the upgrade: its answer reaches the client, then the connection closes")

@@ -36,8 +36,8 @@ import Testing
     @Test func spansAreExportedToTheConfiguredCollector() async throws {
         let collectorPort = try FreePort.next()
         let received = try Command.temporaryDirectory(prefix: "otlp").appendingPathComponent("requests.log")
-        let collector = try CollectorProcess.start(port: collectorPort, log: received)
-        defer { collector.terminate() }
+        let collector = try await PythonServer.start(port: collectorPort, ["-c", Self.collectorScript, String(collectorPort), received.path])
+        defer { collector.stop() }
 
         let port = try FreePort.next()
         let data = try Command.temporaryDirectory(prefix: "system-otlp")
@@ -54,38 +54,17 @@ import Testing
         let requests = (try? String(contentsOf: received, encoding: .utf8)) ?? ""
         #expect(requests.contains("POST /v1/traces application/x-protobuf"), "collector saw: \(requests)\n\(service.output)")
     }
-}
 
-/// A stand-in OTLP collector (Python's http.server) that records `METHOD PATH CONTENT-TYPE BYTES` per request.
-struct CollectorProcess {
-    let process: Process
-
-    static func start(port: Int, log: URL) throws -> CollectorProcess {
-        let script = """
-            import http.server, sys
-            log = open(sys.argv[2], "a", buffering=1)
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_POST(self):
-                    body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                    log.write(f"POST {self.path} {self.headers.get('Content-Type')} {len(body)}\\n")
-                    self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
-                def log_message(self, *args): pass
-            http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(port), log.path]
-        // Not the test runner's pipes: a leftover holder would keep `swift test` waiting for EOF.
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        Thread.sleep(forTimeInterval: 0.5)
-        return CollectorProcess(process: process)
-    }
-
-    func terminate() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    /// A stand-in OTLP collector (Python's http.server) that records `METHOD PATH CONTENT-TYPE BYTES` per request.
+    static let collectorScript = """
+        import http.server, sys
+        log = open(sys.argv[2], "a", buffering=1)
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                log.write(f"POST {self.path} {self.headers.get('Content-Type')} {len(body)}\\n")
+                self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+            def log_message(self, *args): pass
+        http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+        """
 }

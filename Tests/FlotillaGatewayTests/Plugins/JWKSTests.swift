@@ -6,34 +6,6 @@ import Testing
 /// The jwt plugin's `jwks_uri` extension, against a real HTTP server publishing a JWKS document.
 @Suite("jwt plugin with jwks_uri")
 struct JWKSTests {
-    /// `python3 -m http.server` serving a folder, stopped by `stop()`.
-    final class StaticFileServer: Sendable {
-        let port: Int
-        let folder: URL
-        let pid: Int32
-
-        init(folder: URL) async throws {
-            self.folder = folder
-            port = try FreePort.next()
-            let output = try Command.run(
-                "/bin/sh",
-                ["-c", "python3 -m http.server \(port) --bind 127.0.0.1 --directory '\(folder.path)' >/dev/null 2>&1 & echo $!"]
-            )
-            pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            for _ in 0..<100 {
-                if let (status, _) = try? await HTTP.get("http://127.0.0.1:\(port)/"), status == 200 { return }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            throw FixtureError("python http.server did not start")
-        }
-
-        func stop() {
-            // SIGKILL: a child of the test runner may inherit a blocked SIGTERM.
-            if pid > 0 { kill(pid, SIGKILL) }
-            try? FileManager.default.removeItem(at: folder)
-        }
-    }
-
     static func writeJWKS(_ keys: [(kid: String, jwk: [String: String])], to folder: URL) throws {
         let entries = keys.map { key in
             var entry = key.jwk
@@ -49,8 +21,12 @@ struct JWKSTests {
         let keys = try PyJWT.sharedKeys.get()
         let folder = try Command.temporaryDirectory(prefix: "flotilla-jwks")
         try Self.writeJWKS([("k1", keys.rsaJWK)], to: folder)
-        let server = try await StaticFileServer(folder: folder)
-        defer { server.stop() }
+        let port = try FreePort.next()
+        let server = try await PythonServer.start(port: port, ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", folder.path])
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: folder)
+        }
 
         let now = PyJWT.now
         let claims: [String: PyJWT.JSONScalar] = ["iss": "user-service", "sub": "u-1", "exp": .number(Double(now + 600))]

@@ -1,7 +1,5 @@
 import FlotillaTesting
 import Foundation
-import NIOCore
-import NIOPosix
 
 /// The Python `websockets` library (PyPI), used as a stock WebSocket server and client nobody here wrote: the
 /// server echoes every message; the client script reports what it got back as one JSON line.
@@ -57,44 +55,10 @@ enum PythonWebSockets {
         asyncio.run(main())
         """
 
-    /// A running echo server.
-    final class Server: Sendable {
-        let port: Int
-        private let process: Process
-
-        init(port: Int, process: Process) {
-            self.port = port
-            self.process = process
-        }
-
-        func stop() async {
-            kill(process.processIdentifier, SIGKILL)
-            let deadline = ContinuousClock.now + .seconds(5)
-            while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        }
-    }
-
-    static func startServer() async throws -> Server {
+    /// Starts the echo server on a free port.
+    static func startServer() async throws -> PythonServer {
         let port = try FreePort.next()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", serverScript, String(port)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            if let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(host: "127.0.0.1", port: port).get()
-            {
-                try? await channel.close()
-                return Server(port: port, process: process)
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        kill(process.processIdentifier, SIGKILL)
-        throw FixtureError("the Python websockets server did not start on \(port)")
+        return try await PythonServer.start(port: port, ["-c", serverScript, String(port)])
     }
 
     /// Runs the client script (or the idle one, waiting `idleSeconds`) against `url`; returns its JSON report.

@@ -6,11 +6,8 @@ import Yams
 struct JWTPluginConfiguration: Sendable, Hashable {
     var uriParamNames = ["jwt"]
     var cookieNames: [String] = []
-    var headerNames = ["authorization"] {
-        didSet { headerFields = headerNames.compactMap(HTTPFieldNames.make) }
-    }
-    /// `headerNames` parsed once (the loader has refused invalid names).
-    private(set) var headerFields: [HTTPField.Name] = [.authorization]
+    /// `header_names`, parsed once (invalid names are refused while loading).
+    var headerFields: [HTTPField.Name] = [.authorization]
     var keyClaimName = "iss"
     var secretIsBase64 = false
     var claimsToVerify: [String] = []
@@ -30,11 +27,12 @@ struct JWTPluginConfiguration: Sendable, Hashable {
         ])
         uriParamNames = try config.strings("uri_param_names", default: uriParamNames)
         cookieNames = try config.strings("cookie_names", default: cookieNames)
-        headerNames = try config.strings("header_names", default: headerNames)
-        for (index, name) in headerNames.enumerated() where HTTPFieldNames.make(name) == nil {
-            throw config.error("header_names[\(index + 1)]", "'\(name)' is not a valid header name")
+        headerFields = try config.strings("header_names", default: ["authorization"]).enumerated().map { index, name in
+            guard let field = HTTPFieldNames.make(name) else {
+                throw config.error("header_names[\(index + 1)]", "'\(name)' is not a valid header name")
+            }
+            return field
         }
-        headerFields = headerNames.compactMap(HTTPFieldNames.make)  // observers do not run in an initializer
         keyClaimName = try config.string("key_claim_name", default: keyClaimName)
         secretIsBase64 = try config.bool("secret_is_base64", default: secretIsBase64)
         claimsToVerify = try config.strings("claims_to_verify", default: [])
