@@ -4,15 +4,17 @@ import NIOHTTP1
 
 /// The proxy's handler on a client connection: routes each request, runs the plugin chain when the route has
 /// plugins, hands the request to a `ProxyExchange`, and writes the response back. Holds reads while the upstream
-/// cannot take more (backpressure), answers malformed requests with 400/431 and closes.
+/// cannot take more (backpressure), answers malformed requests with 400/431 and closes. Responses leave as bytes:
+/// a proxied one as the upstream framed it (its head re-written by ``UpstreamResponseFramer``), the gateway's own
+/// written whole by ``ResponseHeadWriter``; the connection has no HTTP encoder.
 ///
 /// Pipelined requests wait in a queue until the response before them has ended (HTTP/1.1 answers in order). This
 /// handler does that itself instead of NIO's `HTTPServerPipelineHandler`, which stops reading the socket while every
 /// response is pending: on a kept-alive connection that cost two `epoll_ctl` calls per request.
 final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, DeadlineWatching {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let runtime: GatewayRuntime
     private let loop: LoopContext
@@ -182,7 +184,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
                 return
             }
             if head.headers.contains(name: "expect"), head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(ResponseHeadWriter.continueHead(allocator: context.channel.allocator)), promise: nil)
             }
             let clientAddress = self.clientAddress
             let exchange = ProxyExchange(
@@ -309,8 +311,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         var head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status.code), headers: headers)
         applyHeaderFilter(&head)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        writeWhole(head, body: response.body, context: context)
         finishResponse(status: response.status.code)
     }
 
@@ -347,22 +348,47 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
 
     // MARK: Responses (called by the exchange)
 
-    func sendResponseHead(_ head: HTTPResponseHead, exchange: ProxyExchange) {
+    func sendResponseHead(_ head: inout UpstreamResponseHead, exchange: ProxyExchange) {
         guard let context, self.exchange === exchange else { return }
-        var head = head
-        if let id = exchange.requestID, !head.headers.contains(name: "x-request-id") { head.headers.add(name: "x-request-id", value: id) }
-        if !keepAlive || (!requestEnded && requestHasBody) {
-            head.headers.replaceOrAdd(name: "connection", value: "close")
+        let clientHTTP10 = requestHead?.version.minor == 0
+        if !keepAlive || (!requestEnded && requestHasBody) || head.framing == .untilClose || (clientHTTP10 && head.framing == .chunked) {
             keepAlive = false
-        } else if requestHead?.version.minor == 0 {
-            head.headers.replaceOrAdd(name: "connection", value: "keep-alive")
         }
-        applyHeaderFilter(&head)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        let connection = keepAlive ? (clientHTTP10 ? "keep-alive" : nil) : "close"
+        context.write(wrapOutboundOut(clientHead(&head, requestID: exchange.requestID, connection: connection)), promise: nil)
+    }
+
+    /// A proxied response's head for the client: the upstream's lines plus the request id, the Connection field and
+    /// the plugins' response headers. Rebuilt through `HTTPResponseHead` only when a plugin filters headers or sets
+    /// one the upstream also sent; the body's framing always stays the upstream's.
+    private func clientHead(_ head: inout UpstreamResponseHead, requestID: String?, connection: String?, upgrade: String? = nil) -> ByteBuffer {
+        if let plugins = pluginExchange,
+            pluginsRan.contains(where: { $0.plugin.filtersHeaders })
+                || plugins.responseHeaders.contains(where: { head.contains($0.name.canonicalName) })
+        {
+            var headers = head.headers
+            if let requestID, !head.hasRequestID { headers.add(name: "x-request-id", value: requestID) }
+            if let connection { headers.replaceOrAdd(name: "connection", value: connection) }
+            if let upgrade { headers.add(name: "upgrade", value: upgrade) }
+            var parsed = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: head.status), headers: headers)
+            applyHeaderFilter(&parsed)
+            parsed.headers.remove(name: "content-length")
+            parsed.headers.remove(name: "transfer-encoding")
+            for (name, value) in head.framingFields { parsed.headers.add(name: name, value: value) }
+            return ResponseHeadWriter.bytes(parsed, allocator: loop.allocator)
+        }
+        if let requestID, !head.hasRequestID { head.wire.writeField("x-request-id", requestID) }
+        if let connection { head.wire.writeField("connection", connection) }
+        if let upgrade { head.wire.writeField("upgrade", upgrade) }
+        if let plugins = pluginExchange {
+            for field in plugins.responseHeaders { head.wire.writeField(field.name.rawName, field.value) }
+        }
+        head.wire.writeStaticString("\r\n")
+        return head.wire
     }
 
     func sendResponseBody(_ buffer: ByteBuffer) {
-        context?.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        context?.write(wrapOutboundOut(buffer), promise: nil)
     }
 
     func sendResponseEnd(exchange: ProxyExchange) {
@@ -389,9 +415,14 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         if !requestEnded, requestHasBody { keepAlive = false }
         var head = GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: keepAlive)
         applyHeaderFilter(&head)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        writeWhole(head, body: body, context: context)
         finishResponse(status: Int(status.code))
+    }
+
+    /// Writes a response the gateway made itself: head and body (no body for HEAD requests).
+    private func writeWhole(_ head: HTTPResponseHead, body: ByteBuffer, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(ResponseHeadWriter.bytes(head, allocator: context.channel.allocator)), promise: nil)
+        if requestHead?.method != .HEAD, body.readableBytes > 0 { context.write(wrapOutboundOut(body), promise: nil) }
     }
 
     private func finishResponse(status: Int) {
@@ -399,14 +430,19 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         responding = false
         recordCompletion(status: status)
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.flush()
             guardHandler.responseFinished()
             resumeReads()
             if !pipelined.isEmpty { drainPipeline(context: context) }
         } else {
             pipelined.removeAll()
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            closeAfterWrites(context)
         }
+    }
+
+    /// Flushes what was written and closes once it is sent.
+    private func closeAfterWrites(_ context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer())).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     /// Metrics, the plugins' log phase and the access log for a request that got its answer.
@@ -436,34 +472,28 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
 
     /// The upstream answered an Upgrade with 101: send it on, then turn both connections into a byte tunnel (the
     /// HTTP handlers leave both pipelines, this one included).
-    func switchToTunnel(_ head: HTTPResponseHead, upstream: UpstreamConnection, exchange: ProxyExchange) {
+    func switchToTunnel(_ head: UpstreamResponseHead, upstream: UpstreamConnection, exchange: ProxyExchange) {
         guard let context, self.exchange === exchange else {
             upstream.channel.close(promise: nil)
             return
         }
         self.exchange = nil
         responding = false
-        var response = HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: head.headers)
-        if let id = exchange.requestID, !response.headers.contains(name: "x-request-id") {
-            response.headers.add(name: "x-request-id", value: id)
-        }
-        applyHeaderFilter(&response)
-        context.writeAndFlush(wrapOutboundOut(.head(response)), promise: nil)
+        var head = head
+        context.writeAndFlush(
+            wrapOutboundOut(clientHead(&head, requestID: exchange.requestID, connection: "upgrade", upgrade: head.upgrade)),
+            promise: nil
+        )
         recordCompletion(status: 101)
         do {
             let (clientEnd, upstreamEnd) = TunnelHandler.pair(upstreamIdleTimeout: exchange.target.readTimeout, deadlines: loop.deadlines)
             let downstreamPipeline = context.pipeline.syncOperations
             let downstreamHTTP: [any RemovableChannelHandler] = [
-                try downstreamPipeline.handler(type: HTTPResponseEncoder.self),
                 try downstreamPipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self),
                 self,
             ]
             let upstreamPipeline = upstream.channel.pipeline.syncOperations
-            let upstreamHTTP: [any RemovableChannelHandler] = [
-                try upstreamPipeline.handler(type: HTTPRequestEncoder.self),
-                try upstreamPipeline.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self),
-                upstream.handler,
-            ]
+            let upstreamHTTP: [any RemovableChannelHandler] = [upstream.handler]
             try clientEnd.install(in: downstreamPipeline, replacing: downstreamHTTP)
             try upstreamEnd.install(in: upstreamPipeline, replacing: upstreamHTTP)
         } catch {
@@ -533,9 +563,8 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
             let message = status == .badRequest ? GatewayErrorResponse.badRequest : GatewayErrorResponse.headersTooLarge
             let body = GatewayErrorResponse.body(message, allocator: context.channel.allocator)
-            context.write(wrapOutboundOut(.head(GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: false))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            writeWhole(GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: false), body: body, context: context)
+            closeAfterWrites(context)
             return
         }
         exchange?.downstreamClosed()

@@ -1,9 +1,13 @@
+import NIOCore
 import NIOHTTP1
 
 /// Builds the request head sent upstream: hop-by-hop headers removed, Host rewritten unless preserve_host,
-/// X-Forwarded-For/-Proto/-Host/-Port and X-Request-ID set; traceparent and everything else passed through.
+/// X-Forwarded-For/-Proto/-Host/-Port and X-Request-ID set; traceparent and everything else passed through. The head
+/// is written straight into bytes: its fields come from llhttp-checked input, HTTPTypes-checked plugin fields or
+/// the configuration.
 enum ForwardedHeaders {
-    static func upstreamHead(
+    /// The request head for the upstream, written as bytes (request line, fields, blank line) ready to send.
+    static func upstreamRequest(
         _ head: HTTPRequestHead,
         uri: String,
         hostHeader: String?,
@@ -11,10 +15,14 @@ enum ForwardedHeaders {
         localPort: String,
         requestIDs: RequestIDGenerator,
         upgrade: String? = nil,
-        requestID: inout String?
-    ) -> HTTPRequestHead {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 6)
+        requestID: inout String?,
+        allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        var wire = allocator.buffer(capacity: 256 + head.headers.count * 48)
+        wire.writeString(head.method.rawValue)
+        wire.writeInteger(HeaderBytes.space)
+        wire.writeString(uri)
+        wire.writeStaticString(" HTTP/1.1\r\n")
         var originalHost: String?
         var forwardedFor: String?
         var connectionTokens: [Substring] = []
@@ -38,27 +46,33 @@ enum ForwardedHeaders {
                 if isHopByHop(name) { continue }
                 if !connectionTokens.isEmpty, connectionTokens.contains(where: { equalsIgnoringCase(name, $0) }) { continue }
             }
-            headers.add(name: name, value: value)
+            wire.writeField(name, value)
         }
-        headers.add(name: "host", value: hostHeader ?? originalHost ?? "")
-        headers.add(name: "x-forwarded-for", value: forwardedFor.map { "\($0), \(clientAddress)" } ?? clientAddress)
-        headers.add(name: "x-forwarded-proto", value: "http")
+        wire.writeField("host", hostHeader ?? originalHost ?? "")
+        wire.writeStaticString("x-forwarded-for: ")
+        if let forwardedFor {
+            wire.writeString(forwardedFor)
+            wire.writeStaticString(", ")
+        }
+        wire.writeString(clientAddress)
+        wire.writeStaticString("\r\nx-forwarded-proto: http\r\n")
         if let originalHost {
-            let hostOnly = originalHost.split(separator: ":", maxSplits: 1).first.map(String.init) ?? originalHost
-            headers.add(name: "x-forwarded-host", value: hostOnly)
+            let hostOnly = originalHost.split(separator: ":", maxSplits: 1).first ?? originalHost[...]
+            wire.writeField("x-forwarded-host", hostOnly)
         }
-        headers.add(name: "x-forwarded-port", value: localPort)
+        wire.writeField("x-forwarded-port", localPort)
         if requestID == nil {
             let generated = requestIDs.make()
             requestID = generated
-            headers.add(name: "x-request-id", value: generated)
+            wire.writeField("x-request-id", generated)
         }
         if let upgrade {
             // An Upgrade (WebSocket) is offered hop by hop: the gateway offers it again to the upstream.
-            headers.add(name: "connection", value: "upgrade")
-            headers.add(name: "upgrade", value: upgrade)
+            wire.writeStaticString("connection: upgrade\r\n")
+            wire.writeField("upgrade", upgrade)
         }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+        wire.writeStaticString("\r\n")
+        return wire
     }
 
     /// The protocol a request asks to upgrade to (`Upgrade: websocket` with `upgrade` among the Connection
@@ -67,20 +81,6 @@ enum ForwardedHeaders {
         guard let upgrade = headers.first(name: "upgrade"), !upgrade.isEmpty else { return nil }
         for value in headers[canonicalForm: "connection"] where equalsIgnoringCase(value, "upgrade") { return upgrade }
         return nil
-    }
-
-    /// Response headers going downstream, without hop-by-hop headers.
-    static func downstreamHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var needsFilter = false
-        for (name, _) in headers where isHopByHop(name) {
-            needsFilter = true
-            break
-        }
-        guard needsFilter else { return headers }
-        var filtered = HTTPHeaders()
-        filtered.reserveCapacity(headers.count)
-        for (name, value) in headers where !isHopByHop(name) { filtered.add(name: name, value: value) }
-        return filtered
     }
 
     static func isHopByHop(_ name: String) -> Bool {
@@ -114,5 +114,23 @@ extension Substring {
         while text.first == " " || text.first == "\t" { text = text.dropFirst() }
         while text.last == " " || text.last == "\t" { text = text.dropLast() }
         return text
+    }
+}
+
+extension ByteBuffer {
+    /// Writes `name: value` and CRLF.
+    mutating func writeField(_ name: String, _ value: String) {
+        writeString(name)
+        writeStaticString(": ")
+        writeString(value)
+        writeStaticString("\r\n")
+    }
+
+    /// Writes `name: value` and CRLF.
+    mutating func writeField(_ name: String, _ value: Substring) {
+        writeString(name)
+        writeStaticString(": ")
+        writeSubstring(value)
+        writeStaticString("\r\n")
     }
 }

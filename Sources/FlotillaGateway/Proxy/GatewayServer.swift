@@ -42,11 +42,9 @@ public final class GatewayServer: Sendable {
                     let guardHandler = ConnectionGuard(headerTimeout: options.headerTimeout, idleTimeout: options.idleTimeout)
                     let operations = channel.pipeline.syncOperations
                     try operations.addHandler(guardHandler)
-                    // The HTTP/1.1 codec alone: no outbound header validators (response heads come from an upstream's
-                    // parsed response or from the gateway itself, and llhttp already refuses CR/LF in header fields)
-                    // and no HTTPServerPipelineHandler (DownstreamHandler orders pipelined requests itself). The
-                    // decoder forwards bytes left after an Upgrade (WebSocket passthrough).
-                    try operations.addHandler(HTTPResponseEncoder())
+                    // The request decoder alone: responses leave as bytes (DownstreamHandler writes them), and no
+                    // HTTPServerPipelineHandler (DownstreamHandler orders pipelined requests itself). The decoder
+                    // forwards bytes left after an Upgrade (WebSocket passthrough).
                     try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
                     try operations.addHandler(DownstreamHandler(runtime: runtime, loop: loop, options: options, guardHandler: guardHandler))
                 }

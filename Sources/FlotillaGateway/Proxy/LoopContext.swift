@@ -9,6 +9,7 @@ final class LoopContext {
     let metrics = LoopMetrics()
     let deadlines: LoopDeadlines
     let requestIDs = RequestIDGenerator()
+    let allocator = ByteBufferAllocator()
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop

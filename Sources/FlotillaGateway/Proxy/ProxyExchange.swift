@@ -9,7 +9,13 @@ final class ProxyExchange {
     private let loop: LoopContext
     let target: ProxyTarget
     private let requestHead: HTTPRequestHead
-    private var upstreamHead: HTTPRequestHead
+    /// The request head for the upstream, as bytes.
+    private var upstreamRequest: ByteBuffer
+    /// The client's body is chunked (llhttp decoded it; it is chunk-framed again on the way up).
+    private let chunkedRequest: Bool
+    private let isHEAD: Bool
+    /// The client speaks HTTP/1.0: a chunked response reaches it decoded.
+    private let decodeChunks: Bool
     private let idempotent: Bool
     private let hashKey: () -> String?
     let startedAt: NIODeadline
@@ -33,8 +39,6 @@ final class ProxyExchange {
     let requestID: String?
     /// The protocol the client asked to upgrade to (WebSocket), offered to the upstream as well.
     let upgrade: String?
-    /// The upstream's 101 answer, until its end arrives and the connections become a tunnel.
-    private var switchingProtocols: HTTPResponseHead?
     private let clientAddress: String
     private let localPort: String
 
@@ -54,7 +58,7 @@ final class ProxyExchange {
         var requestID: String?
         let upgrade = ForwardedHeaders.requestedUpgrade(head.headers)
         self.upgrade = upgrade
-        self.upstreamHead = ForwardedHeaders.upstreamHead(
+        self.upstreamRequest = ForwardedHeaders.upstreamRequest(
             head,
             uri: target.upstreamURI,
             hostHeader: target.hostHeader,
@@ -62,8 +66,12 @@ final class ProxyExchange {
             localPort: localPort,
             requestIDs: loop.requestIDs,
             upgrade: upgrade,
-            requestID: &requestID
+            requestID: &requestID,
+            allocator: loop.allocator
         )
+        self.chunkedRequest = head.headers.contains(name: "transfer-encoding")
+        self.isHEAD = head.method == .HEAD
+        self.decodeChunks = head.version.minor == 0 && head.version.major == 1
         self.requestID = requestID
         self.clientAddress = clientAddress
         self.localPort = localPort
@@ -81,7 +89,7 @@ final class ProxyExchange {
         changed.headers = headers
         if let requestID, !headers.contains(name: "x-request-id") { changed.headers.add(name: "x-request-id", value: requestID) }
         var ignored: String?
-        upstreamHead = ForwardedHeaders.upstreamHead(
+        upstreamRequest = ForwardedHeaders.upstreamRequest(
             changed,
             uri: target.upstreamURI,
             hostHeader: target.hostHeader,
@@ -89,7 +97,8 @@ final class ProxyExchange {
             localPort: localPort,
             requestIDs: loop.requestIDs,
             upgrade: upgrade,
-            requestID: &ignored
+            requestID: &ignored,
+            allocator: loop.allocator
         )
     }
 
@@ -156,10 +165,10 @@ final class ProxyExchange {
     private func send(on connection: UpstreamConnection) {
         self.connection = connection
         connection.handler.exchange = self
-        connection.handler.send(.head(upstreamHead))
-        for part in bufferedBody { connection.handler.send(.body(.byteBuffer(part))) }
+        connection.handler.sendHead(upstreamRequest, chunkedBody: chunkedRequest, isHEAD: isHEAD, decodeChunks: decodeChunks)
+        for part in bufferedBody { connection.handler.sendBody(part) }
         if !bodyRetained { bufferedBody.removeAll() }
-        if requestEnded { connection.handler.send(.end(nil)) }
+        if requestEnded { connection.handler.sendEnd() }
         connection.handler.flush()
         armTimer()
         if !connection.handler.isWritable { downstream.pauseReads() } else { downstream.resumeReads() }
@@ -176,7 +185,7 @@ final class ProxyExchange {
         }
         if let connection {
             armTimer()
-            connection.handler.send(.body(.byteBuffer(buffer)))
+            connection.handler.sendBody(buffer)
             if bodyRetained { bufferedBody.append(buffer) } else { bufferedBody.removeAll() }
             if !connection.handler.isWritable { downstream.pauseReads() }
         } else {
@@ -188,7 +197,7 @@ final class ProxyExchange {
     func requestEnd() {
         requestEnded = true
         if let connection {
-            connection.handler.send(.end(nil))
+            connection.handler.sendEnd()
             connection.handler.flush()
             if !responseStarted { armTimer() }
         }
@@ -202,39 +211,51 @@ final class ProxyExchange {
 
     // MARK: Response from the upstream
 
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
+    func upstreamResponseHead(_ head: inout UpstreamResponseHead) {
         guard !finished else { return }
-        switch part {
-        case .head(let head):
-            if head.status == .switchingProtocols, upgrade != nil, head.headers.contains(name: "upgrade") {
-                // The switch happens on the response's end: the decoder still sends it after the 101 head.
-                switchingProtocols = head
+        if head.status == 101 {
+            guard upgrade != nil, head.upgrade != nil, let connection else {
+                attemptFailed(status: nil, reason: .invalidResponse)
                 return
             }
-            if head.status.code >= 100, head.status.code < 200 { return }
-            status = Int(head.status.code)
-            upstreamKeepAlive = head.isKeepAlive
-            if shouldRetry(status: status) {
-                attemptFailed(status: status, reason: .status)
-                return
-            }
-            if let endpoint { target.cluster.recordOutcome(endpoint: endpoint, status: status, failure: nil) }
-            armTimer()
-            responseStarted = true
-            downstream.sendResponseHead(
-                HTTPResponseHead(version: .http1_1, status: head.status, headers: ForwardedHeaders.downstreamHeaders(head.headers)),
-                exchange: self
-            )
-        case .body(let buffer):
-            armTimer()
-            downstream.sendResponseBody(buffer)
-            if !downstream.isWritable { connection?.handler.pauseReads() }
-        case .end:
-            if let head = switchingProtocols, let connection {
-                switchToTunnel(head, connection: connection)
-            } else {
-                complete()
-            }
+            switchToTunnel(head, connection: connection)
+            return
+        }
+        status = head.status
+        upstreamKeepAlive = head.keepAlive
+        if shouldRetry(status: status) {
+            attemptFailed(status: status, reason: .status)
+            return
+        }
+        if let endpoint { target.cluster.recordOutcome(endpoint: endpoint, status: status, failure: nil) }
+        armTimer()
+        responseStarted = true
+        downstream.sendResponseHead(&head, exchange: self)
+    }
+
+    func upstreamResponseBody(_ buffer: ByteBuffer) {
+        guard !finished else { return }
+        armTimer()
+        downstream.sendResponseBody(buffer)
+        if !downstream.isWritable { connection?.handler.pauseReads() }
+    }
+
+    func upstreamResponseEnd(reusable: Bool) {
+        guard !finished else { return }
+        if !reusable { upstreamKeepAlive = false }
+        complete()
+    }
+
+    /// The upstream's answer was not valid HTTP: 502 if nothing reached the client yet, else the client connection
+    /// closes (nginx: "upstream sent invalid header").
+    func upstreamResponseInvalid() {
+        guard !finished else { return }
+        if responseStarted {
+            connection = nil
+            finish(reuseUpstream: false)
+            downstream.abortConnection()
+        } else {
+            attemptFailed(status: nil, reason: .invalidResponse)
         }
     }
 
@@ -242,7 +263,7 @@ final class ProxyExchange {
 
     /// The upstream accepted the upgrade: the exchange ends here and both connections become a byte tunnel (the
     /// upstream connection never returns to the pool).
-    private func switchToTunnel(_ head: HTTPResponseHead, connection: UpstreamConnection) {
+    private func switchToTunnel(_ head: UpstreamResponseHead, connection: UpstreamConnection) {
         status = 101
         responseStarted = true
         if let endpoint { target.cluster.recordOutcome(endpoint: endpoint, status: 101, failure: nil) }
@@ -276,7 +297,7 @@ final class ProxyExchange {
 
     // MARK: Failures and retries
 
-    private enum FailureReason { case connectFailure, reset, timeout, status }
+    private enum FailureReason { case connectFailure, reset, timeout, status, invalidResponse }
 
     private func shouldRetry(status: Int) -> Bool {
         guard let retryOn = target.retryOn, attempt < target.retries, idempotent, requestEnded, bodyRetained else { return false }
@@ -330,6 +351,8 @@ final class ProxyExchange {
                 && (target.retryOn.map { $0.contains("5xx") || $0.contains("gateway-error") || $0.contains("reset") } ?? false)
         case .status:
             return true
+        case .invalidResponse:
+            return false
         }
     }
 

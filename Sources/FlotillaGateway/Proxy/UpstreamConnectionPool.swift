@@ -50,12 +50,8 @@ final class UpstreamConnectionPool {
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // No outbound header validation: request heads are the client's, parsed by llhttp, plus ours.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .forwardBytes,
-                        enableOutboundHeaderValidation: false
-                    )
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
+                    // One handler: request heads go up as bytes, responses are framed by UpstreamResponseFramer.
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(allocator: channel.allocator))
                 }
             }
         let future: EventLoopFuture<any Channel>
