@@ -292,7 +292,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge)
             return
         }
-        exchange.replaceRequestHeaders(HTTPTypesBridge.headers(updated.request.headerFields))
+        exchange.replaceRequestHeaders(updated.request.headerFields)
         exchange.start()
     }
 

@@ -7,44 +7,48 @@ import NIOHTTP1
 /// the configuration.
 enum ForwardedHeaders {
     /// The request head for the upstream, written as bytes (request line, fields, blank line) ready to send.
+    /// `fields` are the client's (or as the plugins left them); `requestID` is written unless they carry one.
     static func upstreamRequest(
-        _ head: HTTPRequestHead,
+        method: String,
+        fields: some RequestFieldList,
         uri: String,
         hostHeader: String?,
         clientAddress: String,
         localPort: String,
-        requestIDs: RequestIDGenerator,
+        requestID: String,
         upgrade: String? = nil,
-        requestID: inout String?,
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        var wire = allocator.buffer(capacity: 256 + head.headers.count * 48)
-        wire.writeString(head.method.rawValue)
+        var wire = allocator.buffer(capacity: 256 + fields.fieldCount * 48)
+        wire.writeString(method)
         wire.writeInteger(HeaderBytes.space)
         wire.writeString(uri)
         wire.writeStaticString(" HTTP/1.1\r\n")
         var originalHost: String?
         var forwardedFor: String?
+        var hasRequestID = false
         var connectionTokens: [Substring] = []
-        for (name, value) in head.headers where name.utf8.count == 10 && equalsIgnoringCase(name, "connection") {
-            connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces }
+        fields.forEachField { name, value in
+            if name.utf8.count == 10, equalsIgnoringCase(name, "connection") {
+                connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces }
+            }
         }
-        for (name, value) in head.headers {
+        fields.forEachField { name, value in
             switch name.utf8.count {
             case 4 where equalsIgnoringCase(name, "host"):
                 originalHost = value
-                continue
+                return
             case 15 where equalsIgnoringCase(name, "x-forwarded-for"):
                 forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value
-                continue
+                return
             case 12 where equalsIgnoringCase(name, "x-request-id"):
-                requestID = value
+                hasRequestID = true
             case 17 where equalsIgnoringCase(name, "x-forwarded-proto"), 16 where equalsIgnoringCase(name, "x-forwarded-host"),
                 16 where equalsIgnoringCase(name, "x-forwarded-port"), 6 where equalsIgnoringCase(name, "expect"):
-                continue
+                return
             default:
-                if isHopByHop(name) { continue }
-                if !connectionTokens.isEmpty, connectionTokens.contains(where: { equalsIgnoringCase(name, $0) }) { continue }
+                if isHopByHop(name) { return }
+                if !connectionTokens.isEmpty, connectionTokens.contains(where: { equalsIgnoringCase(name, $0) }) { return }
             }
             wire.writeField(name, value)
         }
@@ -61,11 +65,7 @@ enum ForwardedHeaders {
             wire.writeField("x-forwarded-host", hostOnly)
         }
         wire.writeField("x-forwarded-port", localPort)
-        if requestID == nil {
-            let generated = requestIDs.make()
-            requestID = generated
-            wire.writeField("x-request-id", generated)
-        }
+        if !hasRequestID { wire.writeField("x-request-id", requestID) }
         if let upgrade {
             // An Upgrade (WebSocket) is offered hop by hop: the gateway offers it again to the upstream.
             wire.writeStaticString("connection: upgrade\r\n")
@@ -73,6 +73,13 @@ enum ForwardedHeaders {
         }
         wire.writeStaticString("\r\n")
         return wire
+    }
+
+    /// The request id: the client's `X-Request-ID` (the last one, as the upstream sees it last), or a new one.
+    static func requestID(_ headers: HTTPHeaders, generator: RequestIDGenerator) -> String {
+        var found: String?
+        for (name, value) in headers where name.utf8.count == 12 && equalsIgnoringCase(name, "x-request-id") { found = value }
+        return found ?? generator.make()
     }
 
     /// The protocol a request asks to upgrade to (`Upgrade: websocket` with `upgrade` among the Connection

@@ -11,6 +11,7 @@ enum GatewayErrorResponse {
     static let tooLarge = "Request size limit exceeded"
     static let headersTooLarge = "Request header fields too large"
     static let badRequest = "Bad request"
+    static let requestTimeout = "Request timeout"
 
     static func body(_ message: String, allocator: ByteBufferAllocator) -> ByteBuffer {
         var escaped = ""

@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 
@@ -9,8 +10,8 @@ final class ProxyExchange {
     private let loop: LoopContext
     let target: ProxyTarget
     private let requestHead: HTTPRequestHead
-    /// The request head for the upstream, as bytes.
-    private var upstreamRequest: ByteBuffer
+    /// The request head for the upstream, as bytes; written when first sent, unless plugins set it before.
+    private var upstreamRequest: ByteBuffer?
     /// The client's body is chunked (llhttp decoded it; it is chunk-framed again on the way up).
     private let chunkedRequest: Bool
     private let isHEAD: Bool
@@ -36,7 +37,7 @@ final class ProxyExchange {
     private var holdsBudget = false
     private(set) var status = 0
     private var upstreamKeepAlive = true
-    let requestID: String?
+    let requestID: String
     /// The protocol the client asked to upgrade to (WebSocket), offered to the upstream as well.
     let upgrade: String?
     private let clientAddress: String
@@ -55,24 +56,11 @@ final class ProxyExchange {
         self.loop = loop
         self.target = target
         self.requestHead = head
-        var requestID: String?
-        let upgrade = ForwardedHeaders.requestedUpgrade(head.headers)
-        self.upgrade = upgrade
-        self.upstreamRequest = ForwardedHeaders.upstreamRequest(
-            head,
-            uri: target.upstreamURI,
-            hostHeader: target.hostHeader,
-            clientAddress: clientAddress,
-            localPort: localPort,
-            requestIDs: loop.requestIDs,
-            upgrade: upgrade,
-            requestID: &requestID,
-            allocator: loop.allocator
-        )
+        self.upgrade = ForwardedHeaders.requestedUpgrade(head.headers)
+        self.requestID = ForwardedHeaders.requestID(head.headers, generator: loop.requestIDs)
         self.chunkedRequest = head.headers.contains(name: "transfer-encoding")
         self.isHEAD = head.method == .HEAD
         self.decodeChunks = head.version.minor == 0 && head.version.major == 1
-        self.requestID = requestID
         self.clientAddress = clientAddress
         self.localPort = localPort
         switch head.method {
@@ -83,21 +71,21 @@ final class ProxyExchange {
         self.startedAt = .now()
     }
 
-    /// Plugins changed the request headers: rebuild the upstream head from them (hop-by-hop rules still apply).
-    func replaceRequestHeaders(_ headers: HTTPHeaders) {
-        var changed = requestHead
-        changed.headers = headers
-        if let requestID, !headers.contains(name: "x-request-id") { changed.headers.add(name: "x-request-id", value: requestID) }
-        var ignored: String?
-        upstreamRequest = ForwardedHeaders.upstreamRequest(
-            changed,
+    /// The request headers as the plugins left them (hop-by-hop rules still apply when the head is written).
+    func replaceRequestHeaders(_ fields: HTTPFields) {
+        upstreamRequest = makeUpstreamRequest(fields: fields)
+    }
+
+    private func makeUpstreamRequest(fields: some RequestFieldList) -> ByteBuffer {
+        ForwardedHeaders.upstreamRequest(
+            method: requestHead.method.rawValue,
+            fields: fields,
             uri: target.upstreamURI,
             hostHeader: target.hostHeader,
             clientAddress: clientAddress,
             localPort: localPort,
-            requestIDs: loop.requestIDs,
+            requestID: requestID,
             upgrade: upgrade,
-            requestID: &ignored,
             allocator: loop.allocator
         )
     }
@@ -165,6 +153,8 @@ final class ProxyExchange {
     private func send(on connection: UpstreamConnection) {
         self.connection = connection
         connection.handler.exchange = self
+        let upstreamRequest = self.upstreamRequest ?? makeUpstreamRequest(fields: requestHead.headers)
+        self.upstreamRequest = upstreamRequest
         connection.handler.sendHead(upstreamRequest, chunkedBody: chunkedRequest, isHEAD: isHEAD, decodeChunks: decodeChunks)
         for part in bufferedBody { connection.handler.sendBody(part) }
         if !bodyRetained { bufferedBody.removeAll() }
@@ -384,6 +374,12 @@ final class ProxyExchange {
     private func timedOut() {
         deadline = nil
         guard !finished else { return }
+        if !requestEnded, !responseStarted, connection?.handler.isWritable ?? true {
+            // The client stopped sending its body while the upstream could take more: the client's fault, answered
+            // as nginx's client_body_timeout answers it (408), not as an upstream timeout.
+            fail(.requestTimeout, GatewayErrorResponse.requestTimeout)
+            return
+        }
         if responseStarted {
             finish(reuseUpstream: false)
             downstream.abortConnection()
