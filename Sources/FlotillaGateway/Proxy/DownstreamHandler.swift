@@ -364,7 +364,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     private func clientHead(_ head: inout UpstreamResponseHead, requestID: String?, connection: String?, upgrade: String? = nil) -> ByteBuffer {
         if let plugins = pluginExchange,
             pluginsRan.contains(where: { $0.plugin.filtersHeaders })
-                || plugins.responseHeaders.contains(where: { head.contains($0.name.canonicalName) })
+                || head.containsAny(of: plugins.responseHeaders.lazy.map(\.name.canonicalName))
         {
             var headers = head.headers
             if let requestID, !head.hasRequestID { headers.add(name: "x-request-id", value: requestID) }

@@ -26,10 +26,20 @@ enum JWTTokenLocator {
             }
         }
         for field in configuration.headerFields {
-            guard let value = request.headerFields[field] else { continue }
+            guard let value = singleOrCombinedValue(of: field, in: request.headerFields) else { continue }
             if let token = bearerToken(value) { return .token(token) }
         }
         return .none
+    }
+
+    /// The field's value as `headerFields[name]` gives it, without joining (and copying) when there is one field.
+    private static func singleOrCombinedValue(of name: HTTPField.Name, in fields: HTTPFields) -> String? {
+        var found: String?
+        for field in fields where field.name == name {
+            if found != nil { return fields[name] }
+            found = field.value
+        }
+        return found
     }
 
     /// The token in `value` as Kong's pattern `\s*[Bb]earer\s+(.+)` finds it (anywhere in the value).

@@ -42,18 +42,22 @@ struct UpstreamResponseHead {
     }
 
     /// Whether a header line named `name` (lowercase) is in `wire`.
-    func contains(_ name: String) -> Bool {
-        let length = name.utf8.count
+    func contains(_ name: String) -> Bool { containsAny(of: CollectionOfOne(name)) }
+
+    /// Whether a header line is named one of `names` (lowercase), in one pass over `wire`.
+    func containsAny(of names: some Collection<String>) -> Bool {
+        guard !names.isEmpty else { return false }
         return wire.withUnsafeReadableBytes { bytes in
             var index = fieldsOffset
             while index < bytes.count {
-                var end = index
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-                if end - index > length, bytes[index + length] == UInt8(ascii: ":"),
-                    HeaderBytes.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[index..<index + length]), name)
-                {
-                    return true
+                var colon = index
+                while colon < bytes.count, bytes[colon] != HeaderBytes.colon { colon += 1 }
+                let name = UnsafeRawBufferPointer(rebasing: bytes[index..<colon])
+                for candidate in names where candidate.utf8.count == name.count {
+                    if HeaderBytes.equalsIgnoringCase(name, candidate) { return true }
                 }
+                var end = colon
+                while end < bytes.count, bytes[end] != HeaderBytes.lf { end += 1 }
                 index = end + 1
             }
             return false
