@@ -88,6 +88,12 @@ public struct TrafficPolicy: Sendable, Equatable {
     public enum LoadBalancer: Sendable, Equatable {
         case roundRobin, leastRequest, random
         case consistentHash(HashKey)
+
+        /// Whether picks depend on something of the request (a consistent hash).
+        var hashes: Bool {
+            if case .consistentHash = self { return true }
+            return false
+        }
     }
     /// What a consistent hash is computed over.
     public enum HashKey: Sendable, Equatable {

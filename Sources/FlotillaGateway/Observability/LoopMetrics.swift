@@ -20,6 +20,12 @@ final class LoopMetrics {
         var counts = [Int](repeating: 0, count: LoopMetrics.buckets.count + 1)
         var sumNanos: Int64 = 0
         var count = 0
+
+        mutating func add(_ nanos: Int64, bucket: Int) {
+            counts[bucket] += 1
+            sumNanos += nanos
+            count += 1
+        }
     }
 
     private(set) var requests: [Key: Int] = [:]
@@ -28,17 +34,13 @@ final class LoopMetrics {
     func record(route: String, service: String, status: Int, since start: NIODeadline) {
         let nanos = (NIODeadline.now() - start).nanoseconds
         requests[Key(route: route, service: service, status: status), default: 0] += 1
-        let key = LatencyKey(route: route, service: service)
-        var histogram = latencies[key] ?? Histogram()
         var bucket = Self.bucketNanos.count
         for (index, bound) in Self.bucketNanos.enumerated() where nanos <= bound {
             bucket = index
             break
         }
-        histogram.counts[bucket] += 1
-        histogram.sumNanos += nanos
-        histogram.count += 1
-        latencies[key] = histogram
+        // Changed in place (no copy of the bucket array per request).
+        latencies[LatencyKey(route: route, service: service), default: Histogram()].add(nanos, bucket: bucket)
     }
 
     /// A copy, to send off the event loop.

@@ -194,19 +194,21 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
                 head: head,
                 clientAddress: clientAddress,
                 localPort: localPort,
-                hashKey: { [weak self] in
-                    switch target.cluster.balancer {
-                    case .consistentHash(.consumer):
-                        let identified = self?.pluginExchange
-                        return identified?.consumer?.id ?? identified?.credentialIdentifier
-                    case .consistentHash(.header(let name)): return headers.first(name: name)
-                    case .consistentHash(.sourceIP): return clientAddress
-                    case .consistentHash(.path): return String(path)
-                    case .consistentHash(.queryParameter(let name)):
-                        return query?.split(separator: "&").first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1)) }
-                    default: return nil
+                hashKey: !target.cluster.balancer.hashes
+                    ? nil
+                    : { [weak self] in
+                        switch target.cluster.balancer {
+                        case .consistentHash(.consumer):
+                            let identified = self?.pluginExchange
+                            return identified?.consumer?.id ?? identified?.credentialIdentifier
+                        case .consistentHash(.header(let name)): return headers.first(name: name)
+                        case .consistentHash(.sourceIP): return clientAddress
+                        case .consistentHash(.path): return String(path)
+                        case .consistentHash(.queryParameter(let name)):
+                            return query?.split(separator: "&").first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1)) }
+                        default: return nil
+                        }
                     }
-                }
             )
             self.exchange = exchange
             // An upgrade the upstream refuses leaves the request decoder stopped: that connection ends after the answer.

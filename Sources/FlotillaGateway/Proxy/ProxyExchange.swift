@@ -18,7 +18,8 @@ final class ProxyExchange {
     /// The client speaks HTTP/1.0: a chunked response reaches it decoded.
     private let decodeChunks: Bool
     private let idempotent: Bool
-    private let hashKey: () -> String?
+    /// What consistent hashing hashes (nil for other balancers).
+    private let hashKey: (() -> String?)?
     let startedAt: NIODeadline
 
     private var bufferedBody: [ByteBuffer] = []
@@ -50,7 +51,7 @@ final class ProxyExchange {
         head: HTTPRequestHead,
         clientAddress: String,
         localPort: String,
-        hashKey: @escaping () -> String?
+        hashKey: (() -> String?)?
     ) {
         self.downstream = downstream
         self.loop = loop
@@ -126,7 +127,7 @@ final class ProxyExchange {
             let picked = loop.balancer.pick(
                 target.cluster,
                 target.endpoints,
-                hashKey: hashKey,
+                hashKey: { [hashKey] in hashKey?() },
                 excluding: attempt > 0 && target.endpoints.members.count > 1 ? previous : nil
             )
         else {
@@ -138,7 +139,11 @@ final class ProxyExchange {
         let address = target.cluster.endpoints[picked]
         let thisAttempt = attempt
         let key = target.cluster.poolKeys[picked]
-        loop.pool.acquire(key: key, host: address.host, port: address.port, connectTimeout: target.connectTimeout) { [self] result in
+        if let idle = loop.pool.takeIdle(key: key) {
+            send(on: idle)
+            return
+        }
+        loop.pool.connect(key: key, host: address.host, port: address.port, connectTimeout: target.connectTimeout) { [self] result in
             guard !finished, thisAttempt == attempt else {
                 if case .success(let connection) = result { loop.pool.release(connection) }
                 return

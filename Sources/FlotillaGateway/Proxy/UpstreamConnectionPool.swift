@@ -29,22 +29,25 @@ final class UpstreamConnectionPool {
         self.maxIdlePerEndpoint = maxIdlePerEndpoint
     }
 
-    /// An idle connection to `host:port` (whose pool key is `key`, "host:port"), or a new one; `completion` runs on
-    /// this event loop.
-    func acquire(
+    /// An idle, still open connection to the endpoint whose pool key is `key` ("host:port"), if there is one.
+    func takeIdle(key: String) -> UpstreamConnection? {
+        while let connection = idle[key]?.popLast() {
+            if connection.channel.isActive {
+                connection.reused = true
+                return connection
+            }
+        }
+        return nil
+    }
+
+    /// A new connection to `host:port` (pool key `key`); `completion` runs on this event loop.
+    func connect(
         key: String,
         host: String,
         port: Int,
         connectTimeout: TimeAmount,
         completion: @escaping (Result<UpstreamConnection, any Error>) -> Void
     ) {
-        while let connection = idle[key]?.popLast() {
-            if connection.channel.isActive {
-                connection.reused = true
-                completion(.success(connection))
-                return
-            }
-        }
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
@@ -65,7 +68,9 @@ final class UpstreamConnectionPool {
             case .success(let channel):
                 do {
                     let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
-                    completion(.success(UpstreamConnection(key: key, channel: channel, handler: handler)))
+                    let connection = UpstreamConnection(key: key, channel: channel, handler: handler)
+                    handler.onClose = { [weak self, unowned connection] in self?.forget(connection) }
+                    completion(.success(connection))
                 } catch {
                     channel.close(promise: nil)
                     completion(.failure(error))
@@ -80,16 +85,20 @@ final class UpstreamConnectionPool {
     func release(_ connection: UpstreamConnection) {
         connection.handler.exchange = nil
         guard connection.channel.isActive else { return }
-        var list = idle[connection.key] ?? []
-        guard list.count < maxIdlePerEndpoint else {
-            connection.channel.close(promise: nil)
-            return
-        }
+        // Appended in place: copying the endpoint's list out and back would copy it on every request.
+        let added = Self.append(connection, to: &idle[connection.key, default: []], limit: maxIdlePerEndpoint)
+        if !added { connection.channel.close(promise: nil) }
+    }
+
+    private static func append(_ connection: UpstreamConnection, to list: inout [UpstreamConnection], limit: Int) -> Bool {
+        guard list.count < limit else { return false }
         list.append(connection)
-        idle[connection.key] = list
-        connection.handler.onClose = { [weak self, unowned connection] in
-            self?.idle[connection.key]?.removeAll { $0 === connection }
-        }
+        return true
+    }
+
+    /// A closed connection leaves the idle list (if it is in it).
+    private func forget(_ connection: UpstreamConnection) {
+        idle[connection.key]?.removeAll { $0 === connection }
     }
 
     /// Idle connections per endpoint, for the admin API.

@@ -169,21 +169,24 @@ private struct FieldScan {
             transferEncodingChunked = chunked
             return !(decodeChunks && chunked)
         case 10 where HeaderBytes.equalsIgnoringCase(name, "connection"):
-            for token in value.split(separator: UInt8(ascii: ",")) {
-                let trimmed = Array(
-                    token.drop { $0 == HeaderBytes.space || $0 == HeaderBytes.tab }.reversed().drop {
-                        $0 == HeaderBytes.space || $0 == HeaderBytes.tab
-                    }.reversed()
-                )
-                let lowered = trimmed.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }
-                switch String(decoding: lowered, as: UTF8.self) {
-                case "close": close = true
-                case "keep-alive": keepAlive = true
-                case "upgrade": break
-                default:
-                    connectionTokens.append(lowered)
+            var start = 0
+            while start <= value.count {
+                var end = start
+                while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+                var first = start
+                var last = end
+                while first < last, value[first] == HeaderBytes.space || value[first] == HeaderBytes.tab { first += 1 }
+                while last > first, value[last - 1] == HeaderBytes.space || value[last - 1] == HeaderBytes.tab { last -= 1 }
+                let token = UnsafeRawBufferPointer(rebasing: value[first..<last])
+                if HeaderBytes.equalsIgnoringCase(token, "close") {
+                    close = true
+                } else if HeaderBytes.equalsIgnoringCase(token, "keep-alive") {
+                    keepAlive = true
+                } else if !token.isEmpty, !HeaderBytes.equalsIgnoringCase(token, "upgrade") {
+                    connectionTokens.append(token.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 })
                     hasOtherConnectionTokens = true
                 }
+                start = end + 1
             }
             return false
         case 7 where HeaderBytes.equalsIgnoringCase(name, "upgrade"):
