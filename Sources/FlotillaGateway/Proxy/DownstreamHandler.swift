@@ -562,6 +562,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             keepAlive = false
             requestEnded = true
             responding = true
+            requestHead = nil  // the answer is to the unreadable request, not to the one before it
             let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
             let message = status == .badRequest ? GatewayErrorResponse.badRequest : GatewayErrorResponse.headersTooLarge
             let body = GatewayErrorResponse.body(message, allocator: context.channel.allocator)
