@@ -58,13 +58,16 @@ public struct RegistryClient: Sendable {
         _ = try await send(.PUT, "/v1/agent/check/pass/\(Self.escape(checkID))?note=\(Self.escape(note))")
     }
 
-    /// The instances of `service` whose checks all pass; with `index`, a blocking query held up to `wait`.
+    /// The instances of `service` whose checks all pass; with `index`, a blocking query held up to `wait`. With
+    /// `datacenter`, those of that datacenter (`?dc=`; nil asks the registry's own).
     public func healthyInstances(
         of service: String,
+        datacenter: String? = nil,
         index: UInt64 = 0,
         wait: Duration = .seconds(60)
     ) async throws -> (index: UInt64, instances: [DiscoveredInstance]) {
         var path = "/v1/health/service/\(Self.escape(service))?passing"
+        if let datacenter { path += "&dc=\(Self.escape(datacenter))" }
         if index > 0 { path += "&index=\(index)&wait=\(wait.components.seconds)s" }
         let (headers, body) = try await send(.GET, path, timeout: index > 0 ? wait + timeout : timeout)
         let entries = try JSONDecoder().decode([HealthEntry].self, from: body)

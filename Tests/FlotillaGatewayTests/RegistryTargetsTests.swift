@@ -23,10 +23,10 @@ struct RegistryTargetsTests {
     @Test("registry host names: NAME.service.consul, TAG.NAME.service.consul; labels from meta and key=value tags")
     func hostNames() {
         #expect(RegistryHostName("orders.service.consul") == RegistryHostName("Orders.Service.Consul"))
-        #expect(RegistryHostName("orders.service.consul")?.service == "orders")
+        #expect(RegistryHostName("orders.service.consul")?.service == RegistryService(name: "orders"))
         #expect(RegistryHostName("orders.service.consul")?.tag == nil)
         #expect(RegistryHostName("v2.orders.service.consul")?.tag == "v2")
-        #expect(RegistryHostName("v2.orders.service.consul")?.service == "orders")
+        #expect(RegistryHostName("v2.orders.service.consul")?.service == RegistryService(name: "orders"))
         #expect(RegistryHostName("orders.svc.cluster.local") == nil)
         #expect(RegistryHostName("a.b.orders.service.consul") == nil)
         #expect(RegistryHostName(".service.consul") == nil)
@@ -44,6 +44,69 @@ struct RegistryTargetsTests {
         #expect(all[0].labels == ["zone": "a", "version": "v1"])
         #expect(all[1].labels == ["version": "v2"])
         #expect(RegistryHostName("v2.orders.service.consul")!.targets(from: instances).map(\.host) == ["10.0.0.2"])
+    }
+
+    /// Every spelling of a service lookup Consul's DNS answers, with the service, tag and datacenter it names.
+    static let consulSpellings: [(host: String, service: String, tag: String?, datacenter: String?)] = [
+        ("orders.service.consul", "orders", nil, nil),
+        ("orders.service.consul.", "orders", nil, nil),
+        ("v2.orders.service.consul", "orders", "v2", nil),
+        ("V2.Orders.Service.Consul.", "orders", "v2", nil),
+        ("orders.service.dc2.consul", "orders", nil, "dc2"),
+        ("Orders.Service.DC2.Consul.", "orders", nil, "dc2"),
+        ("v2.orders.service.dc2.consul", "orders", "v2", "dc2"),
+        ("orders.service.dc2.dc.consul", "orders", nil, "dc2"),
+        ("v2.orders.service.dc2.dc.consul.", "orders", "v2", "dc2"),
+        ("orders.service.dc.consul", "orders", nil, "dc"),
+        ("_orders._tcp.service.consul", "orders", nil, nil),
+        ("_Orders._TCP.Service.Consul.", "orders", nil, nil),
+        ("_orders._v2.service.consul", "orders", "v2", nil),
+        ("_orders._udp.service.consul", "orders", "udp", nil),
+        ("_orders._.service.consul", "orders", nil, nil),
+        ("_orders._tcp.service.dc2.consul", "orders", nil, "dc2"),
+        ("_orders._v2.service.dc2.consul.", "orders", "v2", "dc2"),
+        ("_orders._v2.service.dc2.dc.consul", "orders", "v2", "dc2"),
+        // As Consul reads them: the rightmost `service` is the lookup kind; underscores drop only in an RFC 2782 pair.
+        ("v2.service.service.consul", "service", "v2", nil),
+        ("_orders.service.consul", "_orders", nil, nil),
+        ("orders._tcp.service.consul", "_tcp", "orders", nil),
+        ("_orders.v2.service.consul", "v2", "_orders", nil),
+    ]
+
+    @Test("Consul's spellings of a service lookup: tag, RFC 2782 (_tcp filters nothing), datacenter (DC or DC.dc), trailing dot, any case")
+    func consulSpellingsParse() {
+        for (host, service, tag, datacenter) in Self.consulSpellings {
+            let name = RegistryHostName(host)
+            #expect(name?.service == RegistryService(name: service, datacenter: datacenter), "\(host)")
+            #expect(name?.tag == tag, "\(host)")
+        }
+        let instances = [
+            DiscoveredInstance(id: "a", service: "orders", host: "10.0.0.1", port: 1, tags: ["v1"]),
+            DiscoveredInstance(id: "b", service: "orders", host: "10.0.0.2", port: 2, tags: ["V2"]),
+        ]
+        #expect(RegistryHostName("_orders._tcp.service.dc2.consul")!.targets(from: instances).map(\.port) == [1, 2])
+        #expect(RegistryHostName("_orders._v2.service.dc2.consul.")!.targets(from: instances).map(\.port) == [2])
+        #expect(RegistryHostName("v1.orders.service.dc2.dc.consul")!.targets(from: instances).map(\.port) == [1])
+    }
+
+    @Test(
+        "names Consul does not answer as a service lookup stay ordinary DNS names",
+        arguments: [
+            "", ".", "consul", "consul.", "service.consul", ".service.consul", "orders.consul", "orders.svc.cluster.local",
+            "orders..service.consul", ".orders.service.consul", "orders.service..consul", "orders.service.consul..",
+            "orders.service.consul.example.com", "orders.service.consulx", "orders.service.consul.local",
+            // a dotted tag, more labels than NAME, TAG.NAME or _NAME._TAG, an empty RFC 2782 name
+            "a.b.orders.service.consul", "_orders._tcp.v2.service.consul", "_._tcp.service.consul",
+            // after `service` only DC or DC.dc: no namespace, partition, peer, or two datacenters
+            "orders.service.dc2.extra.consul", "orders.service.ns1.ns.consul", "orders.service.ap1.ap.consul",
+            "orders.service.peer1.peer.consul", "orders.service.a.b.dc.consul", "orders.service.dc2.dc.dc1.dc.consul",
+            // other kinds of Consul lookup
+            "orders.node.consul", "orders.service.node.consul", "orders.query.consul", "orders.connect.consul",
+            "orders.service.dc2.ingress.consul", "orders.virtual.consul", "orders.addr.consul",
+        ]
+    )
+    func notRegistryNames(_ host: String) {
+        #expect(RegistryHostName(host) == nil)
     }
 
     @Test("a service whose host is NAME.service.consul reaches the registered instances, both; admin lists them")
@@ -220,6 +283,90 @@ struct RegistryTargetsTests {
         for upstream in [v1, v2, v2Tagged] { try await upstream.stop() }
     }
 
+    @Test("through the gateway: _NAME._TAG (RFC 2782) and NAME.service.DC; the registry's own datacenter works, another gets 503")
+    func consulSpellingsThroughGateway() async throws {
+        let registry = try await RegistryHarness.start()
+        defer { registry.stop() }
+        let v1 = try await TestUpstream.start(name: "orders-v1")
+        let v2 = try await TestUpstream.start(name: "orders-v2")
+        try await registry.register(v1, as: "orders", tags: ["v1"])
+        try await registry.register(v2, as: "orders", tags: ["v2"])
+        let yaml = """
+            services:
+              - name: all
+                url: http://_orders._tcp.service.consul:9999
+                routes: [{name: all, paths: [/all]}]
+              - name: tagged
+                host: _Orders._V2.service.dc1.consul.
+                routes: [{name: tagged, paths: [/tagged]}]
+              - name: local
+                host: v1.orders.service.dc1.dc.consul
+                routes: [{name: local, paths: [/local]}]
+              - name: remote
+                host: orders.service.dc2.consul
+                routes: [{name: remote, paths: [/remote]}]
+            """
+        let gateway = try await RegistryGateway.start(yaml, registry: registry)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await eventually("both instances answer _orders._tcp") {
+                Set(try await client.upstreams("\(gateway.base)/all/x", count: 6)) == ["orders-v1", "orders-v2"]
+            }
+            try await eventually("the dc1 names answer") {
+                let tagged = try await client.send(.GET, "\(gateway.base)/tagged/x")
+                let local = try await client.send(.GET, "\(gateway.base)/local/x")
+                return tagged.status == 200 && local.status == 200
+            }
+            #expect(Set(try await client.upstreams("\(gateway.base)/tagged/x", count: 10)) == ["orders-v2"])
+            #expect(Set(try await client.upstreams("\(gateway.base)/local/x", count: 10)) == ["orders-v1"])
+            #expect(gateway.runtime.instances(of: RegistryService(name: "orders"))?.count == 2)
+            #expect(gateway.runtime.instances(of: RegistryService(name: "orders", datacenter: "dc1"))?.count == 2)
+
+            // flotilla registry is one datacenter (dc1): like Consul without a route to dc2 it answers 500.
+            try await eventually("the watcher saw the registry refuse dc2") {
+                gateway.reports.withLockedValue { $0.contains { $0.contains("orders (datacenter dc2)") && $0.contains("No path to datacenter") } }
+            }
+            let remote = try await client.send(.GET, "\(gateway.base)/remote/x")
+            #expect(remote.status == 503)
+            #expect(remote.body == #"{"message":"failure to get a peer from the ring-balancer"}"#)
+            #expect(gateway.runtime.instances(of: RegistryService(name: "orders", datacenter: "dc2")) == nil)
+        } catch {
+            Issue.record(error)
+        }
+        try await client.shutdown()
+        try await gateway.stop()
+        try await v1.stop()
+        try await v2.stop()
+    }
+
+    @Test("the registry serves ?dc= naming its own datacenter (dc1) or empty, and answers 500 `No path to datacenter` for another")
+    func registryDatacenterParameter() async throws {
+        let registry = try await RegistryHarness.start()
+        defer { registry.stop() }
+        let upstream = try await TestUpstream.start(name: "orders-1")
+        try await registry.register(upstream, as: "orders")
+        do {
+            #expect(try await registry.client.healthyInstances(of: "orders", datacenter: "dc1").instances.map(\.id) == ["orders-1"])
+            let refused = await #expect(throws: RegistryClient.Failure.self) {
+                try await registry.client.healthyInstances(of: "orders", datacenter: "dc2")
+            }
+            #expect(refused?.status == 500)
+            #expect(refused?.message == "No path to datacenter")
+            for path in [
+                "/v1/health/service/orders", "/v1/health/checks/orders", "/v1/health/state/any", "/v1/catalog/service/orders", "/v1/catalog/services",
+            ] {
+                for (query, status) in [("?dc=dc2", 500), ("?dc=DC1", 500), ("?dc=dc1", 200), ("?dc=", 200), ("", 200)] {
+                    let reply = try await HTTPClient.shared.send(.GET, "\(registry.url)\(path)\(query)")
+                    #expect(reply.status == status, "\(path)\(query)")
+                    if status == 500 { #expect(reply.body == "No path to datacenter", "\(path)\(query)") }
+                }
+            }
+        } catch {
+            Issue.record(error)
+        }
+        try await upstream.stop()
+    }
+
     @Test("no instances → 503 with Kong's body; with the registry stopped the last known instances keep serving")
     func noInstancesAndRegistryDown() async throws {
         let registry = try await RegistryHarness.start()
@@ -279,7 +426,7 @@ struct RegistryTargetsTests {
             try await eventually("payments answers after the reload") {
                 try await client.send(.GET, "\(gateway.base)/payments/x").headers.first(name: "x-upstream") == "payments-1"
             }
-            #expect(gateway.runtime.instances(of: "orders") == nil, "orders is no longer watched")
+            #expect(gateway.runtime.instances(of: RegistryService(name: "orders")) == nil, "orders is no longer watched")
 
             // The admin API's apply follows the names too; a Kong upstream target may be a registry name beside static ones.
             let static1 = try await TestUpstream.start(name: "static-1")
@@ -295,7 +442,7 @@ struct RegistryTargetsTests {
             try await eventually("the upstream's registry target and static target both answer") {
                 Set(try await client.upstreams("\(gateway.base)/mixed/x", count: 6)) == ["orders-1", "static-1"]
             }
-            #expect(gateway.runtime.instances(of: "payments") == nil, "payments is no longer watched")
+            #expect(gateway.runtime.instances(of: RegistryService(name: "payments")) == nil, "payments is no longer watched")
             let health = await admin.handle(method: .GET, path: "/upstreams/mixed/health", body: "")
             #expect(health.body.contains("127.0.0.1:\(orders.port)") && health.body.contains("127.0.0.1:\(static1.port)"))
             try await static1.stop()
@@ -339,6 +486,9 @@ struct RegistryTargetsTests {
         let rejected = #expect(throws: GatewayConfigurationError.self) { try runtime.install(configuration, file: "istio.yaml") }
         #expect(rejected?.field == "VirtualService orders: http[0].route[0].destination.host")
         #expect(rejected?.message.hasPrefix("v2.orders.service.consul is a registry name") == true)
+        let rfc2782 = try GatewayConfigurationLoader.parse(Self.kong(host: "_orders._tcp.service.dc2.consul."), file: "kong.yaml")
+        let named = #expect(throws: GatewayConfigurationError.self) { try runtime.install(rfc2782, file: "kong.yaml") }
+        #expect(named?.message.hasPrefix("_orders._tcp.service.dc2.consul. is a registry name") == true)
         let withRegistry = GatewayRuntime(GatewaySnapshot(GatewayConfiguration()), usesRegistry: true)
         #expect(throws: Never.self) { try withRegistry.install(configuration, file: "istio.yaml") }
 

@@ -1,7 +1,10 @@
-/// Where a configuration names registry hosts (`NAME.service.consul`): Kong service hosts, Kong upstream targets and
-/// VirtualService destinations. A host a Kong upstream or a ServiceEntry already defines is theirs, not the registry's.
+/// Where a configuration names registry hosts (`NAME.service.consul` and Consul's other spellings, see
+/// ``RegistryHostName``): Kong service hosts, Kong upstream targets and VirtualService destinations. A host a Kong
+/// upstream or a ServiceEntry already defines is theirs, not the registry's.
 struct RegistryReference: Sendable, Equatable {
     let name: RegistryHostName
+    /// The host as the configuration spells it (lowercased).
+    let host: String
     /// The field that names it, e.g. `services[0].host`.
     let field: String
     let line: Int?
@@ -17,14 +20,16 @@ struct RegistryReference: Sendable, Equatable {
             return RegistryHostName(host)
         }
         for (index, service) in configuration.services.enumerated() {
-            if let name = registryName(service.host.lowercased()) {
-                found.append(RegistryReference(name: name, field: "services[\(index)].host", line: service.line))
+            let host = service.host.lowercased()
+            if let name = registryName(host) {
+                found.append(RegistryReference(name: name, host: host, field: "services[\(index)].host", line: service.line))
             }
         }
         for (index, upstream) in configuration.upstreams.enumerated() {
             for (position, target) in upstream.targets.enumerated() {
                 if let name = RegistryHostName(target.host) {
-                    found.append(RegistryReference(name: name, field: "upstreams[\(index)].targets[\(position)].target", line: nil))
+                    let field = "upstreams[\(index)].targets[\(position)].target"
+                    found.append(RegistryReference(name: name, host: target.host.lowercased(), field: field, line: nil))
                 }
             }
         }
@@ -33,7 +38,7 @@ struct RegistryReference: Sendable, Equatable {
                 for (position, destination) in rule.destinations.enumerated() {
                     if let name = registryName(destination.host) {
                         let field = "VirtualService \(service.name): http[\(ruleIndex)].route[\(position)].destination.host"
-                        found.append(RegistryReference(name: name, field: field, line: rule.line))
+                        found.append(RegistryReference(name: name, host: destination.host, field: field, line: rule.line))
                     }
                 }
             }
@@ -42,19 +47,18 @@ struct RegistryReference: Sendable, Equatable {
     }
 
     /// The registry services `configuration` needs watched.
-    static func services(in configuration: GatewayConfiguration) -> Set<String> {
+    static func services(in configuration: GatewayConfiguration) -> Set<RegistryService> {
         Set(all(in: configuration).map(\.name.service))
     }
 
     /// Throws when `configuration` names a registry host but the gateway has no registry to ask.
     static func requireRegistry(_ configuration: GatewayConfiguration, file: String) throws {
         guard let first = all(in: configuration).first else { return }
-        let host = first.name.tag.map { "\($0).\(first.name.service)" } ?? first.name.service
         throw GatewayConfigurationError(
             file: file,
             line: first.line,
             field: first.field,
-            message: "\(host)\(RegistryHostName.suffix) is a registry name, but no registry is configured "
+            message: "\(first.host) is a registry name, but no registry is configured "
                 + "(--registry, REGISTRY_URL or CONSUL_HTTP_ADDR)"
         )
     }

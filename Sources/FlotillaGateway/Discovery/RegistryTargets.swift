@@ -1,9 +1,9 @@
 import FlotillaDiscovery
 import NIOConcurrencyHelpers
 
-/// Keeps the clusters of registry hosts (`NAME.service.consul`) current: one blocking query per service the
-/// configuration names; each change of its passing instances rebuilds the serving snapshot (requests in flight keep
-/// theirs). The watched services follow the configuration on reload and admin apply. When the registry cannot be
+/// Keeps the clusters of registry hosts (`NAME.service.consul`, `_NAME._TAG.service.DC.consul`, ...) current: one
+/// blocking query per service (and datacenter, passed as `?dc=`) the configuration names; each change of its passing
+/// instances rebuilds the serving snapshot (requests in flight keep theirs). The watched services follow the configuration on reload and admin apply. When the registry cannot be
 /// reached the last known instances keep serving and the query is retried with backoff.
 ///
 /// ```swift
@@ -16,7 +16,7 @@ public final class RegistryTargets: Sendable {
     private let wait: Duration
     private let report: @Sendable (String) -> Void
     /// The services watched, each with the generation of its watch (a watch whose generation is gone stops).
-    private let watching = NIOLockedValueBox<(services: [String: Int], generation: Int)>(([:], 0))
+    private let watching = NIOLockedValueBox<(services: [RegistryService: Int], generation: Int)>(([:], 0))
 
     /// Creates the watcher; `wait` is how long one blocking query is held by the registry.
     public init(
@@ -45,12 +45,12 @@ public final class RegistryTargets: Sendable {
     }
 
     /// Starts watching the services `configuration` names and stops watching the others; returns the new watches.
-    private func follow(_ configuration: GatewayConfiguration) -> [(String, Int)] {
+    private func follow(_ configuration: GatewayConfiguration) -> [(RegistryService, Int)] {
         let wanted = RegistryReference.services(in: configuration)
-        let (added, removed) = watching.withLockedValue { state -> ([(String, Int)], [String]) in
+        let (added, removed) = watching.withLockedValue { state -> ([(RegistryService, Int)], [RegistryService]) in
             let removed = state.services.keys.filter { !wanted.contains($0) }
             for service in removed { state.services[service] = nil }
-            var added: [(String, Int)] = []
+            var added: [(RegistryService, Int)] = []
             for service in wanted.sorted() where state.services[service] == nil {
                 state.generation += 1
                 state.services[service] = state.generation
@@ -62,17 +62,17 @@ public final class RegistryTargets: Sendable {
         return added
     }
 
-    private func isCurrent(_ service: String, generation: Int) -> Bool {
+    private func isCurrent(_ service: RegistryService, generation: Int) -> Bool {
         watching.withLockedValue { $0.services[service] == generation }
     }
 
-    private func watch(_ service: String, generation: Int) async {
+    private func watch(_ service: RegistryService, generation: Int) async {
         var index: UInt64 = 0
         var backoff = Duration.milliseconds(100)
         var failing = false
         while !Task.isCancelled, isCurrent(service, generation: generation) {
             do {
-                let answer = try await client.healthyInstances(of: service, index: index, wait: wait)
+                let answer = try await client.healthyInstances(of: service.name, datacenter: service.datacenter, index: index, wait: wait)
                 guard isCurrent(service, generation: generation) else { return }
                 if failing { report("registry answers again for \(service)") }
                 failing = false

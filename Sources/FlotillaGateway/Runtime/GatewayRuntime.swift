@@ -7,8 +7,8 @@ import NIOConcurrencyHelpers
 public final class GatewayRuntime: Sendable {
     private let current: NIOLockedValueBox<GatewaySnapshot>
     private let source: NIOLockedValueBox<String?>
-    /// Registry instances by service name; held while a snapshot is built, so builds never interleave.
-    private let discovered = NIOLockedValueBox<[String: [DiscoveredInstance]]>([:])
+    /// Registry instances by service (and datacenter); held while a snapshot is built, so builds never interleave.
+    private let discovered = NIOLockedValueBox<[RegistryService: [DiscoveredInstance]]>([:])
     private let changes: AsyncStream<Void>.Continuation
     /// The JSON access log, when enabled.
     let accessLog: AccessLog?
@@ -72,7 +72,7 @@ public final class GatewayRuntime: Sendable {
     }
 
     /// Records the registry's current instances of `service` and rebuilds the serving snapshot with them.
-    func update(service: String, instances: [DiscoveredInstance]) {
+    func update(service: RegistryService, instances: [DiscoveredInstance]) {
         discovered.withLockedValue { discovered in
             discovered[service] = instances
             apply(GatewaySnapshot(snapshot.configuration, discovered: discovered))
@@ -80,12 +80,12 @@ public final class GatewayRuntime: Sendable {
     }
 
     /// Drops what is known of a service the configuration no longer uses.
-    func forget(service: String) {
+    func forget(service: RegistryService) {
         discovered.withLockedValue { _ = $0.removeValue(forKey: service) }
     }
 
     /// The instances known for `service` (nil before the registry's first answer).
-    func instances(of service: String) -> [DiscoveredInstance]? {
+    func instances(of service: RegistryService) -> [DiscoveredInstance]? {
         discovered.withLockedValue { $0[service] }
     }
 }

@@ -22,8 +22,8 @@ public final class GatewaySnapshot: Sendable {
     }
 
     /// Compiles `configuration`; registry hosts (`NAME.service.consul`) get the instances in `discovered` (by service
-    /// name; a name not there yet has no endpoints).
-    public init(_ configuration: GatewayConfiguration, discovered: [String: [DiscoveredInstance]] = [:]) {
+    /// and datacenter; a service not there yet has no endpoints).
+    public init(_ configuration: GatewayConfiguration, discovered: [RegistryService: [DiscoveredInstance]] = [:]) {
         self.configuration = configuration
         self.routes = configuration.routes.enumerated().map { CompiledRoute(index: $0.offset, route: $0.element) }
             .sorted { $0.precedes($1) }

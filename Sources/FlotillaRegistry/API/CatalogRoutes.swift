@@ -9,6 +9,7 @@ struct CatalogRoutes {
     func register(on routes: RouteTable) {
         routes.get("/v1/catalog/services") { request, _ in
             try await ConsulResponse.guarded {
+                try node.requireLocalDatacenter(request)
                 let query = try BlockingQuery(request)
                 let (index, names) = await query.run(notifier: registry.notifier, topic: .catalog) {
                     registry.read { state in (state.catalogIndex, state.serviceNames()) }
@@ -20,6 +21,7 @@ struct CatalogRoutes {
             try await ConsulResponse.guarded {
                 let name = try ConsulResponse.parameter("name", in: context)
                 let tags = ConsulQuery.values("tag", in: request.uri.query)
+                try node.requireLocalDatacenter(request)
                 let query = try BlockingQuery(request)
                 let node = node
                 let (index, entries) = await query.run(notifier: registry.notifier, topic: .service(name)) {

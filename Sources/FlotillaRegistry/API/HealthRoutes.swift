@@ -19,6 +19,7 @@ struct HealthRoutes {
                 let name = try ConsulResponse.parameter("name", in: context)
                 let passingOnly = try ConsulResponse.flag("passing", in: request)
                 let tags = ConsulQuery.values("tag", in: request.uri.query)
+                try node.requireLocalDatacenter(request)
                 let query = try BlockingQuery(request)
                 let node = node
                 let cache = cache
@@ -43,6 +44,7 @@ struct HealthRoutes {
         routes.get("/v1/health/checks/{name}") { request, context in
             try await ConsulResponse.guarded {
                 let name = try ConsulResponse.parameter("name", in: context)
+                try node.requireLocalDatacenter(request)
                 let query = try BlockingQuery(request)
                 let node = node
                 let (index, checks) = await query.run(notifier: registry.notifier, topic: .service(name)) {
@@ -67,6 +69,7 @@ struct HealthRoutes {
                 case "passing", "warning", "critical": status = CheckStatus(rawValue: text)
                 default: throw ConsulError(.badRequest, "Invalid check state")
                 }
+                try node.requireLocalDatacenter(request)
                 let query = try BlockingQuery(request)
                 let node = node
                 let (index, checks) = await query.run(notifier: registry.notifier, topic: .catalog) {

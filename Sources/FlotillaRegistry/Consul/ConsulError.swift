@@ -31,6 +31,9 @@ public struct ConsulError: Error, Equatable, Sendable, CustomStringConvertible {
         .init(.notFound, "Unknown check ID \"\(id)\". Ensure that the check ID is passed, not the check name.")
     }
 
+    /// The 500 for a `?dc=` naming a datacenter the registry cannot reach.
+    public static let noPathToDatacenter = ConsulError(.internalServerError, "No path to datacenter")
+
     /// The error as a `text/plain` response.
     public var response: Response {
         var headers = HTTPFields()
