@@ -42,6 +42,10 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
 
     private var readsPaused = false
     private var pendingRead = false
+    /// A proxied response's head, held until its first body part (a small body joins it in one write), a flush or
+    /// the response's end.
+    private var heldHead: ByteBuffer?
+    private static let coalescedBodyLimit = 4096
 
     /// Parts of pipelined requests that arrived while an earlier response was still pending.
     private var pipelined: [HTTPServerRequestPart] = []
@@ -351,13 +355,13 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     // MARK: Responses (called by the exchange)
 
     func sendResponseHead(_ head: inout UpstreamResponseHead, exchange: ProxyExchange) {
-        guard let context, self.exchange === exchange else { return }
+        guard context != nil, self.exchange === exchange else { return }
         let clientHTTP10 = requestHead?.version.minor == 0
         if !keepAlive || (!requestEnded && requestHasBody) || head.framing == .untilClose || (clientHTTP10 && head.framing == .chunked) {
             keepAlive = false
         }
         let connection = keepAlive ? (clientHTTP10 ? "keep-alive" : nil) : "close"
-        context.write(wrapOutboundOut(clientHead(&head, requestID: exchange.requestID, connection: connection)), promise: nil)
+        heldHead = clientHead(&head, requestID: exchange.requestID, connection: connection)
     }
 
     /// A proxied response's head for the client: the upstream's lines plus the request id, the Connection field and
@@ -390,7 +394,25 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     }
 
     func sendResponseBody(_ buffer: ByteBuffer) {
-        context?.write(wrapOutboundOut(buffer), promise: nil)
+        guard let context else { return }
+        if var head = heldHead {
+            heldHead = nil
+            if buffer.readableBytes <= Self.coalescedBodyLimit {
+                // A small body goes out in the head's buffer: one write instead of a head and a body.
+                head.writeImmutableBuffer(buffer)
+                context.write(wrapOutboundOut(head), promise: nil)
+                return
+            }
+            context.write(wrapOutboundOut(head), promise: nil)
+        }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Writes the held response head, if any (before a flush or the response's end).
+    private func writeHeldHead() {
+        guard let head = heldHead, let context else { return }
+        heldHead = nil
+        context.write(wrapOutboundOut(head), promise: nil)
     }
 
     func sendResponseEnd(exchange: ProxyExchange) {
@@ -407,7 +429,10 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         respondError(status, message)
     }
 
-    func flush() { context?.flush() }
+    func flush() {
+        writeHeldHead()
+        context?.flush()
+    }
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
@@ -429,6 +454,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
 
     private func finishResponse(status: Int) {
         guard let context else { return }
+        writeHeldHead()
         responding = false
         recordCompletion(status: status)
         if keepAlive {
@@ -507,6 +533,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     /// Closes the client connection (an upstream failed mid-response, or a timeout).
     func abortConnection() {
         exchange = nil
+        heldHead = nil
         context?.close(promise: nil)
     }
 
