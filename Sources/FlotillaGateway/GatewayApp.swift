@@ -35,18 +35,19 @@ public struct GatewayApp: Sendable {
         let plugins = PluginBuilding.kong(PluginServices())
         let configuration = try GatewayConfigurationLoader.load(path: configurationPath, plugins: plugins)
         let accessLog = try accessLogPath.map { try AccessLog(path: $0) }
+        let report: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data("flotilla gateway: \(line)\n".utf8)) }
         let runtime = GatewayRuntime(
             GatewaySnapshot(configuration),
             configurationPath: configurationPath,
             accessLog: accessLog,
             plugins: plugins,
-            usesRegistry: registryURL != nil
+            usesRegistry: registryURL != nil,
+            errorLog: report
         )
         try runtime.check(configuration, file: configurationPath)
         let server = GatewayServer(runtime: runtime, options: options)
         let proxy = try await server.start()
         let admin = try await AdminServer.start(api: AdminAPI(server: server), host: adminHost, port: adminPort, group: server.group)
-        let report: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data("flotilla gateway: \(line)\n".utf8)) }
         report(
             "proxy listening on \(proxy.localAddress.map { "\($0)" } ?? "?"), admin on \(admin.localAddress.map { "\($0)" } ?? "?"); "
                 + "\(configuration.services.count) services, \(configuration.routes.count) routes, "

@@ -530,6 +530,11 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         }
     }
 
+    /// A line for the operator (the runtime's error log).
+    func reportError(_ line: String) {
+        runtime.errorLog?("\(line) (request \(requestHead.map { "\($0.method.rawValue) \($0.uri)" } ?? "?"))")
+    }
+
     /// Closes the client connection (an upstream failed mid-response, or a timeout).
     func abortConnection() {
         exchange = nil

@@ -243,8 +243,12 @@ final class ProxyExchange {
 
     /// The upstream's answer was not valid HTTP: 502 if nothing reached the client yet, else the client connection
     /// closes (nginx: "upstream sent invalid header").
-    func upstreamResponseInvalid() {
+    func upstreamResponseInvalid(_ reason: String) {
         guard !finished else { return }
+        let address = endpoint.map { target.cluster.endpoints[$0] }
+        downstream.reportError(
+            "upstream \(target.cluster.name) (\(address.map { "\($0.host):\($0.port)" } ?? "?")) sent an invalid response: \(reason)"
+        )
         if responseStarted {
             connection = nil
             finish(reuseUpstream: false)

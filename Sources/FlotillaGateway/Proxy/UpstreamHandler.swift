@@ -56,7 +56,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } catch {
             let exchange = self.exchange
             self.exchange = nil
-            exchange?.upstreamResponseInvalid()
+            exchange?.upstreamResponseInvalid(String(describing: error))
             context.close(promise: nil)
         }
     }

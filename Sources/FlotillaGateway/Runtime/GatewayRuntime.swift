@@ -12,6 +12,9 @@ public final class GatewayRuntime: Sendable {
     private let changes: AsyncStream<Void>.Continuation
     /// The JSON access log, when enabled.
     let accessLog: AccessLog?
+    /// Where the data plane reports what an operator must see (an upstream that answers with invalid HTTP), as
+    /// nginx's error log does; nil to stay silent.
+    let errorLog: (@Sendable (String) -> Void)?
     /// How plugins are built on reload and apply.
     public let plugins: PluginBuilding?
     /// Whether a registry answers `NAME.service.consul` hosts; without one such a configuration is rejected.
@@ -25,8 +28,10 @@ public final class GatewayRuntime: Sendable {
         configurationPath: String? = nil,
         accessLog: AccessLog? = nil,
         plugins: PluginBuilding? = nil,
-        usesRegistry: Bool = false
+        usesRegistry: Bool = false,
+        errorLog: (@Sendable (String) -> Void)? = nil
     ) {
+        self.errorLog = errorLog
         self.current = NIOLockedValueBox(snapshot)
         self.source = NIOLockedValueBox(configurationPath)
         self.accessLog = accessLog
