@@ -69,7 +69,11 @@ final class UpstreamConnectionPool {
                 do {
                     let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
                     let connection = UpstreamConnection(key: key, channel: channel, handler: handler)
-                    handler.onClose = { [weak self, unowned connection] in self?.forget(connection) }
+                    // Weak: an exchange may drop a connection it closed before the close arrives here; such a
+                    // connection is not in the idle list (the list would keep it alive).
+                    handler.onClose = { [weak self, weak connection] in
+                        if let connection { self?.forget(connection) }
+                    }
                     completion(.success(connection))
                 } catch {
                     channel.close(promise: nil)
