@@ -18,6 +18,13 @@ struct RawUpstreamTests {
             routes:
               - name: scripted-route
                 paths: [/raw]
+              - name: filtered-route
+                paths: [/filtered]
+                plugins:
+                  - name: correlation-id
+                    config:
+                      header_name: X-Correlation-ID
+                      echo_downstream: true
         """
     }
 
@@ -75,6 +82,16 @@ struct RawUpstreamTests {
                 parts: ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n", "zz\r\nok\r\n0\r\n\r\n"],
                 pause: .milliseconds(100)
             )
+        case "unasked-upgrade":
+            return ScriptedAnswer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+        case "silent-close":
+            return ScriptedAnswer(parts: [], close: true)
+        case "cut-short":
+            return ScriptedAnswer(parts: ["HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234"], close: true)
+        case "head-chunked":
+            return ScriptedAnswer(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + (request.method == "HEAD" ? "" : "5\r\nhello\r\n0\r\n\r\n")
+            )
         case "named-length":
             return ScriptedAnswer("HTTP/1.1 200 OK\r\nConnection: content-length\r\nContent-Length: 2\r\n\r\nok")
         default:
@@ -85,7 +102,7 @@ struct RawUpstreamTests {
     /// A scripted upstream, a gateway in front of it, and one raw client connection to the gateway.
     static func withGateway(_ body: (ScriptedUpstream, GatewayFixture, RawClientConnection) async throws -> Void) async throws {
         let upstream = try await ScriptedUpstream.start(Self.answer)
-        let gateway = try await GatewayFixture.start(Self.config(upstream.port))
+        let gateway = try await GatewayFixture.start(Self.config(upstream.port), plugins: .kong(PluginServices()))
         let client = try await RawClientConnection.connect(port: gateway.port)
         do {
             try await body(upstream, gateway, client)
@@ -324,6 +341,98 @@ struct RawUpstreamTests {
             let responses = RawResponses.split(text)
             #expect(responses.first?.field("content-length") == "2")
             #expect(responses.map(\.body) == ["ok", "ok"])
+        }
+    }
+
+    // MARK: More upstream failures
+
+    @Test("a 101 to a request that asked for no upgrade is a 502; the next request works")
+    func unaskedUpgrade() async throws {
+        try await Self.withGateway { upstream, _, client in
+            try await client.send(Self.get("/raw/unasked-upgrade"))
+            try await client.waitForResponses(1)
+            try await client.send(Self.get("/raw/ok"))
+            let responses = RawResponses.split(try await client.waitForResponses(2))
+            #expect(responses.map(\.status) == [502, 200])
+            #expect(responses.first?.body == Self.kongBadGateway)
+            #expect(upstream.connections == 2)
+        }
+    }
+
+    @Test("an upstream closing without an answer is a 502")
+    func silentClose() async throws {
+        try await Self.withGateway { _, _, client in
+            try await client.send(Self.get("/raw/silent-close"))
+            try await client.send(Self.get("/raw/ok"))
+            let responses = RawResponses.split(try await client.waitForResponses(2))
+            #expect(responses.map(\.status) == [502, 200])
+            #expect(responses.first?.body == Self.kongBadGateway)
+        }
+    }
+
+    @Test("an upstream closing inside a Content-Length body: the client connection closes with the body short")
+    func cutShort() async throws {
+        try await Self.withGateway { _, _, client in
+            try await client.send(Self.get("/raw/cut-short"))
+            let text = try await client.waitForClose()
+            if let headEnd = text.range(of: "\r\n\r\n") {
+                #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+                let body = String(text[headEnd.upperBound...])
+                #expect(body.count < 10 && "0123456789".hasPrefix(body), "\(text.debugDescription)")
+            } else {
+                #expect(text.isEmpty, "\(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test("HEAD to an upstream answering chunked: no body, and the connection stays usable")
+    func headChunked() async throws {
+        try await Self.withGateway { upstream, _, client in
+            try await client.send(Self.get("/raw/head-chunked", method: "HEAD"))
+            try await client.waitUntil { $0.contains("\r\n\r\n") }
+            try await client.send(Self.get("/raw/head-chunked"))
+            let text = try await client.waitUntil { $0.hasSuffix("5\r\nhello\r\n0\r\n\r\n") }
+            let parts = text.components(separatedBy: "\r\n\r\n")
+            // HEAD's head, GET's head, the chunked body (its last chunk and the end of its trailers), nothing after.
+            #expect(parts.count == 4, "\(text.debugDescription)")
+            #expect(parts.dropFirst(2) == ["5\r\nhello\r\n0", ""])
+            #expect(parts.first?.hasPrefix("HTTP/1.1 200 OK\r\n") == true)
+            #expect(parts.dropFirst().first?.hasPrefix("HTTP/1.1 200 OK\r\n") == true, "\(text.debugDescription)")
+            #expect(upstream.connections == 1)
+        }
+    }
+
+    // MARK: Heads rebuilt by a header-filtering plugin
+
+    @Test("through a header-filtering plugin, a chunked body still reaches an HTTP/1.1 client byte for byte")
+    func chunkedThroughPluginHTTP11() async throws {
+        try await Self.withGateway { _, _, client in
+            try await client.send("GET /filtered/chunked HTTP/1.1\r\nHost: gateway\r\nX-Correlation-ID: corr-1\r\n\r\n")
+            let text = try await client.waitUntil { $0.hasSuffix(Self.chunkedBody) }
+            let headEnd = try #require(text.range(of: "\r\n\r\n"))
+            let head = RawResponse(head: String(text[..<headEnd.lowerBound]), body: "")
+            #expect(String(text[headEnd.upperBound...]) == Self.chunkedBody)
+            #expect(head.field("x-correlation-id") == "corr-1")
+            #expect(head.field("transfer-encoding") == "chunked")
+            #expect(head.field("content-length") == nil)
+            #expect(head.field("trailer") == nil)
+            try await client.send(Self.get("/filtered/ok"))
+            let after = try await client.waitUntil { $0.hasSuffix("\r\n\r\nok") }
+            #expect(String(after.dropFirst(text.count)).hasPrefix("HTTP/1.1 200 OK\r\n"))
+        }
+    }
+
+    @Test("through a header-filtering plugin, a chunked body reaches an HTTP/1.0 client decoded")
+    func chunkedThroughPluginHTTP10() async throws {
+        try await Self.withGateway { _, _, client in
+            try await client.send("GET /filtered/chunked HTTP/1.0\r\nHost: gateway\r\nX-Correlation-ID: corr-2\r\n\r\n")
+            let text = try await client.waitForClose()
+            let headEnd = try #require(text.range(of: "\r\n\r\n"))
+            let head = RawResponse(head: String(text[..<headEnd.lowerBound]), body: "")
+            #expect(String(text[headEnd.upperBound...]) == Self.chunkedData)
+            #expect(head.field("x-correlation-id") == "corr-2")
+            #expect(head.field("transfer-encoding") == nil)
+            #expect(head.field("connection") == "close")
         }
     }
 }

@@ -64,6 +64,16 @@ struct UpstreamResponseFramerTests {
         #expect(framer.connectionClosed() == nil)
     }
 
+    @Test("a head ends at CRLF CRLF, LF LF, LF CRLF or CRLF LF, found at every split point", arguments: ["\r\n\r\n", "\n\n", "\n\r\n", "\r\n\n"])
+    func headTerminators(_ end: String) throws {
+        for pieces in FramerFeeding.everySplit("HTTP/1.1 200 OK\r\nContent-Length: 3" + end + "abcNEXT") {
+            let framed = try FramerFeeding.frame(pieces)
+            #expect(framed.heads.map(\.framing) == [.length(3)], "\(pieces.map(\.count))")
+            #expect(framed.text == "abc", "\(pieces.map(\.count))")
+            #expect(framed.leftover == Array("NEXT".utf8))
+        }
+    }
+
     // MARK: Chunked
 
     static let chunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: Expires\r\n\r\n"
