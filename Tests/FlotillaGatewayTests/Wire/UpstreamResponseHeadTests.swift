@@ -69,6 +69,19 @@ struct UpstreamResponseHeadTests {
         #expect(!none.contains("x-request-id"))
     }
 
+    @Test("containsAny finds a field by its whole name in any case, never by a prefix, a value or the status line")
+    func containsAny() throws {
+        let head = try Self.head("HTTP/1.1 200 X-Status: 1\r\nX-Ab: has x-a: inside\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n")
+        #expect(head.containsAny(of: ["cache-control"]))
+        #expect(head.containsAny(of: ["x-nothing", "x-ab"]))
+        #expect(head.containsAny(of: ["content-length", "x"]))
+        #expect(!head.containsAny(of: ["x-a"]))
+        #expect(!head.containsAny(of: ["x-abc", "cache", "x-status", "inside", ""]))
+        #expect(!head.containsAny(of: [String]()))
+        #expect(head.contains("x-ab"))
+        #expect(!head.contains("x-a"))
+    }
+
     @Test(
         "keepAlive follows the version, Connection, and whether the body ends at close",
         arguments: [
