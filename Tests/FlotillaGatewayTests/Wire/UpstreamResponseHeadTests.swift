@@ -69,6 +69,13 @@ struct UpstreamResponseHeadTests {
         #expect(!none.contains("x-request-id"))
     }
 
+    @Test("an X-Request-ID named in Connection is dropped and not counted as the upstream's (the gateway adds its own)")
+    func requestIDNamedInConnection() throws {
+        let head = try Self.head("HTTP/1.1 200 OK\r\nConnection: X-Request-ID\r\nX-Request-ID: r\r\nContent-Length: 0\r\n\r\n")
+        #expect(!head.contains("x-request-id"))
+        #expect(!head.hasRequestID)
+    }
+
     @Test("containsAny finds a field by its whole name in any case, never by a prefix, a value or the status line")
     func containsAny() throws {
         let head = try Self.head("HTTP/1.1 200 X-Status: 1\r\nX-Ab: has x-a: inside\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n")
