@@ -79,7 +79,7 @@ enum UpstreamResponseHeadParser {
             status: status,
             framing: framing,
             keepAlive: keepAlive,
-            hasRequestID: fields.hasRequestID && !fields.connectionTokens.contains(Array("x-request-id".utf8)),
+            hasRequestID: fields.hasRequestID && !fields.connectionTokens.contains { $0.elementsEqual("x-request-id".utf8) },
             upgrade: fields.upgrade,
             wire: wire,
             fieldsOffset: fieldsOffset
