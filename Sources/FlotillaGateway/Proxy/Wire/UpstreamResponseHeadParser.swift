@@ -79,7 +79,7 @@ enum UpstreamResponseHeadParser {
             status: status,
             framing: framing,
             keepAlive: keepAlive,
-            hasRequestID: fields.hasRequestID,
+            hasRequestID: fields.hasRequestID && !fields.connectionTokens.contains { $0.elementsEqual("x-request-id".utf8) },
             upgrade: fields.upgrade,
             wire: wire,
             fieldsOffset: fieldsOffset
@@ -182,7 +182,11 @@ private struct FieldScan {
                     close = true
                 } else if HeaderBytes.equalsIgnoringCase(token, "keep-alive") {
                     keepAlive = true
-                } else if !token.isEmpty, !HeaderBytes.equalsIgnoringCase(token, "upgrade") {
+                } else if !token.isEmpty, !HeaderBytes.equalsIgnoringCase(token, "upgrade"),
+                    // Framing fields stay whatever Connection names: the client needs them to find the body's end.
+                    !HeaderBytes.equalsIgnoringCase(token, "content-length"),
+                    !HeaderBytes.equalsIgnoringCase(token, "transfer-encoding")
+                {
                     connectionTokens.append(token.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 })
                     hasOtherConnectionTokens = true
                 }
