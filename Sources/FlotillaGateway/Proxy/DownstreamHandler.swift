@@ -408,6 +408,13 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         context.write(wrapOutboundOut(buffer), promise: nil)
     }
 
+    /// Drops a held response head that was never written; false when the head already went out.
+    func discardHeldHead() -> Bool {
+        guard heldHead != nil else { return false }
+        heldHead = nil
+        return true
+    }
+
     /// Writes the held response head, if any (before a flush or the response's end).
     private func writeHeldHead() {
         guard let head = heldHead, let context else { return }

@@ -249,11 +249,13 @@ final class ProxyExchange {
         downstream.reportError(
             "upstream \(target.cluster.name) (\(address.map { "\($0.host):\($0.port)" } ?? "?")) sent an invalid response: \(reason)"
         )
-        if responseStarted {
+        if responseStarted, !downstream.discardHeldHead() {
             connection = nil
             finish(reuseUpstream: false)
             downstream.abortConnection()
         } else {
+            // Nothing reached the client yet (its head was still held): it gets the 502.
+            responseStarted = false
             attemptFailed(status: nil, reason: .invalidResponse)
         }
     }

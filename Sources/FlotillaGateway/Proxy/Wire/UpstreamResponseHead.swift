@@ -64,17 +64,15 @@ struct UpstreamResponseHead {
         }
     }
 
-    /// The framing fields to keep when the header block is rebuilt (after a plugin's header filter).
+    /// The framing fields to keep when the header block is rebuilt (after a plugin's header filter): the
+    /// `Content-Length` and `Transfer-Encoding` lines of `wire` as the framer passed them (a chunked coding the
+    /// client gets decoded is already gone; `gzip` on a close-delimited body stays).
     var framingFields: [(String, String)] {
-        switch framing {
-        case .length(let count): return [("content-length", String(count))]
-        case .chunked: return wireHasTransferEncoding ? [("transfer-encoding", "chunked")] : []
-        case .none, .untilClose:
-            return headers.first(name: "content-length").map { [("content-length", $0)] } ?? []
+        headers.filter { name, _ in
+            ForwardedHeaders.equalsIgnoringCase(name, "content-length")
+                || ForwardedHeaders.equalsIgnoringCase(name, "transfer-encoding")
         }
     }
-
-    private var wireHasTransferEncoding: Bool { contains("transfer-encoding") }
 }
 
 extension ByteBuffer {
