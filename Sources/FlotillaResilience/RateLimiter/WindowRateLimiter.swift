@@ -17,6 +17,8 @@ public final class WindowRateLimiter: Sendable {
     public let algorithm: WindowRateLimitAlgorithm
     /// Where the counters live.
     public let store: any RateLimitCounterStore
+    /// `store`, when it can count without suspending (cast once, not per request).
+    private let synchronousStore: (any SynchronousRateLimitCounterStore)?
 
     /// Creates a limiter with `limits` (window → requests per window).
     public init(
@@ -27,6 +29,7 @@ public final class WindowRateLimiter: Sendable {
         self.limits = limits.sorted { $0.key < $1.key }.map { (window: $0.key, limit: $0.value) }
         self.algorithm = algorithm
         self.store = store
+        self.synchronousStore = store as? any SynchronousRateLimitCounterStore
     }
 
     /// Counts a request of `cost` for `key` at `now` (the wall clock by default).
@@ -48,7 +51,7 @@ public final class WindowRateLimiter: Sendable {
     /// ``acquire(key:cost:now:)`` without suspending, when the store is a ``SynchronousRateLimitCounterStore``
     /// (the in-memory one); nil otherwise.
     public func acquireWithoutSuspending(key: String, cost: Int = 1, now: UnixTime = .now()) throws -> WindowRateLimitResult? {
-        guard let store = store as? any SynchronousRateLimitCounterStore else { return nil }
+        guard let store = synchronousStore else { return nil }
         var tally = WindowTally(limiter: self, now: now, cost: cost)
         for (window, limit) in limits {
             let slot = window.slot(containing: now)

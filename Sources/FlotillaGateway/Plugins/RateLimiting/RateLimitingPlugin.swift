@@ -84,24 +84,28 @@ struct RateLimitingPlugin: GatewayPlugin {
         return apply(result, &exchange)
     }
 
+    /// `RateLimit-*` and `X-RateLimit-*-<Window>` for `result`.
+    private static func appendHeaders(_ result: WindowRateLimitResult, to headers: inout HTTPFields) {
+        headers.reserveCapacity(headers.count + 3 + 2 * result.windows.count)
+        headers.append(HTTPField(name: limitField, value: String(result.decision.limit)))
+        headers.append(HTTPField(name: remainingField, value: String(result.decision.remaining)))
+        headers.append(HTTPField(name: resetField, value: String(result.decision.resetSeconds)))
+        for usage in result.windows {
+            guard let names = windowFields[usage.window] else { continue }
+            headers.append(HTTPField(name: names.limit, value: String(usage.limit)))
+            headers.append(HTTPField(name: names.remaining, value: String(usage.remaining)))
+        }
+    }
+
     /// The headers for an allowed request, or the 429 for a refused one.
     private func apply(_ result: WindowRateLimitResult, _ exchange: inout GatewayExchange) -> GatewayPluginResponse? {
-        var headers = HTTPFields()
-        if !configuration.hideClientHeaders {
-            headers.reserveCapacity(3 + 2 * result.windows.count)
-            headers.append(HTTPField(name: Self.limitField, value: String(result.decision.limit)))
-            headers.append(HTTPField(name: Self.remainingField, value: String(result.decision.remaining)))
-            headers.append(HTTPField(name: Self.resetField, value: String(result.decision.resetSeconds)))
-            for usage in result.windows {
-                guard let names = Self.windowFields[usage.window] else { continue }
-                headers.append(HTTPField(name: names.limit, value: String(usage.limit)))
-                headers.append(HTTPField(name: names.remaining, value: String(usage.remaining)))
-            }
-        }
         if result.isAllowed {
-            exchange.responseHeaders.append(contentsOf: headers)
+            // Straight onto the exchange's response headers, field by field (no intermediate HTTPFields).
+            if !configuration.hideClientHeaders { Self.appendHeaders(result, to: &exchange.responseHeaders) }
             return nil
         }
+        var headers = HTTPFields()
+        if !configuration.hideClientHeaders { Self.appendHeaders(result, to: &headers) }
         headers[.retryAfter] = String(result.decision.retryAfterSeconds ?? result.decision.resetSeconds)
         return .kongError(HTTPResponse.Status(code: configuration.errorCode), message: configuration.errorMessage, headers: headers)
     }
