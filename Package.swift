@@ -350,7 +350,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaResilienceTests",
             dependencies: [
-                "FlotillaResilience",
+                "FlotillaResilience", "FlotillaTesting",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

@@ -118,6 +118,17 @@ struct RawUpstreamTests {
         try await upstream.stop()
     }
 
+    /// A new client connection gets `/raw/ok` answered over a second upstream connection (the broken one was not
+    /// reused).
+    static func expectNextClientServedOnANewUpstreamConnection(_ gateway: GatewayFixture, _ upstream: ScriptedUpstream) async throws {
+        let next = try await RawClientConnection.connect(port: gateway.port)
+        try await next.send(get("/raw/ok"))
+        let ok = RawResponses.split(try await next.waitForResponses(1))
+        #expect(ok.first?.body == "ok")
+        #expect(upstream.connections == 2)
+        await next.close()
+    }
+
     static func get(_ path: String, method: String = "GET", version: String = "1.1") -> String {
         "\(method) \(path) HTTP/\(version)\r\nHost: gateway\r\n\r\n"
     }
@@ -147,7 +158,7 @@ struct RawUpstreamTests {
         }
     }
 
-    @Test("bad chunking in the same read as the head: no 200 reaches the client, and the next request works")
+    @Test("bad chunking in the same read as the head: the client gets Kong's 502, not a 200 cut short; the next request works")
     func badChunkInFirstRead() async throws {
         try await Self.withGateway { upstream, gateway, client in
             try await client.send(Self.get("/raw/badchunk"))
@@ -159,12 +170,7 @@ struct RawUpstreamTests {
             let first = RawResponses.split(text).first
             #expect(first?.status == 502, "received: \(text.debugDescription), closed: \(client.isClosed)")
             #expect(first?.body == Self.kongBadGateway)
-            let next = try await RawClientConnection.connect(port: gateway.port)
-            try await next.send(Self.get("/raw/ok"))
-            let ok = RawResponses.split(try await next.waitForResponses(1))
-            #expect(ok.first?.body == "ok")
-            #expect(upstream.connections == 2)
-            await next.close()
+            try await Self.expectNextClientServedOnANewUpstreamConnection(gateway, upstream)
         }
     }
 
@@ -176,12 +182,7 @@ struct RawUpstreamTests {
             #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(text.debugDescription)")
             #expect(text.hasSuffix("\r\n\r\n4\r\nWiki\r\n"), "\(text.debugDescription)")
             #expect(!text.contains("zz"))
-            let next = try await RawClientConnection.connect(port: gateway.port)
-            try await next.send(Self.get("/raw/ok"))
-            let ok = RawResponses.split(try await next.waitForResponses(1))
-            #expect(ok.first?.body == "ok")
-            #expect(upstream.connections == 2)
-            await next.close()
+            try await Self.expectNextClientServedOnANewUpstreamConnection(gateway, upstream)
         }
     }
 
@@ -192,9 +193,8 @@ struct RawUpstreamTests {
         try await Self.withGateway { upstream, gateway, client in
             try await client.send(Self.get("/raw/chunked"))
             let text = try await client.waitUntil { $0.hasSuffix(Self.chunkedBody) }
-            let headEnd = try #require(text.range(of: "\r\n\r\n"))
-            let head = RawResponse(head: String(text[..<headEnd.lowerBound]), body: "")
-            #expect(String(text[headEnd.upperBound...]) == Self.chunkedBody)
+            let head = try #require(RawResponses.whole(text))
+            #expect(head.body == Self.chunkedBody)
             #expect(head.statusLine == "HTTP/1.1 200 OK")
             #expect(head.field("transfer-encoding") == "chunked")
             #expect(head.field("x-upstream") == "scripted")
@@ -214,9 +214,8 @@ struct RawUpstreamTests {
         try await Self.withGateway { _, _, client in
             try await client.send(Self.get("/raw/chunked", version: "1.0"))
             let text = try await client.waitForClose()
-            let headEnd = try #require(text.range(of: "\r\n\r\n"))
-            let head = RawResponse(head: String(text[..<headEnd.lowerBound]), body: "")
-            #expect(String(text[headEnd.upperBound...]) == Self.chunkedData)
+            let head = try #require(RawResponses.whole(text))
+            #expect(head.body == Self.chunkedData)
             #expect(head.status == 200)
             #expect(head.field("transfer-encoding") == nil)
             #expect(head.field("connection") == "close")
@@ -229,9 +228,8 @@ struct RawUpstreamTests {
         try await Self.withGateway { upstream, gateway, client in
             try await client.send(Self.get("/raw/close"))
             let text = try await client.waitForClose()
-            let headEnd = try #require(text.range(of: "\r\n\r\n"))
-            let head = RawResponse(head: String(text[..<headEnd.lowerBound]), body: "")
-            #expect(String(text[headEnd.upperBound...]) == "all of it")
+            let head = try #require(RawResponses.whole(text))
+            #expect(head.body == "all of it")
             #expect(head.field("connection") == "close")
             #expect(head.field("content-length") == nil)
             #expect(upstream.connections == 1)
@@ -389,9 +387,9 @@ struct RawUpstreamTests {
         try await Self.withGateway { _, _, client in
             try await client.send(Self.get("/raw/cut-short"))
             let text = try await client.waitForClose()
-            if let headEnd = text.range(of: "\r\n\r\n") {
+            if let response = RawResponses.whole(text) {
                 #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
-                let body = String(text[headEnd.upperBound...])
+                let body = response.body
                 #expect(body.count < 10 && "0123456789".hasPrefix(body), "\(text.debugDescription)")
             } else {
                 #expect(text.isEmpty, "\(text.debugDescription)")
@@ -423,9 +421,8 @@ struct RawUpstreamTests {
         try await Self.withGateway { _, _, client in
             try await client.send("GET /filtered/chunked HTTP/1.1\r\nHost: gateway\r\nX-Correlation-ID: corr-1\r\n\r\n")
             let text = try await client.waitUntil { $0.hasSuffix(Self.chunkedBody) }
-            let headEnd = try #require(text.range(of: "\r\n\r\n"))
-            let head = RawResponse(head: String(text[..<headEnd.lowerBound]), body: "")
-            #expect(String(text[headEnd.upperBound...]) == Self.chunkedBody)
+            let head = try #require(RawResponses.whole(text))
+            #expect(head.body == Self.chunkedBody)
             #expect(head.field("x-correlation-id") == "corr-1")
             #expect(head.field("transfer-encoding") == "chunked")
             #expect(head.field("content-length") == nil)
@@ -441,9 +438,8 @@ struct RawUpstreamTests {
         try await Self.withGateway { _, _, client in
             try await client.send("GET /filtered/chunked HTTP/1.0\r\nHost: gateway\r\nX-Correlation-ID: corr-2\r\n\r\n")
             let text = try await client.waitForClose()
-            let headEnd = try #require(text.range(of: "\r\n\r\n"))
-            let head = RawResponse(head: String(text[..<headEnd.lowerBound]), body: "")
-            #expect(String(text[headEnd.upperBound...]) == Self.chunkedData)
+            let head = try #require(RawResponses.whole(text))
+            #expect(head.body == Self.chunkedData)
             #expect(head.field("x-correlation-id") == "corr-2")
             #expect(head.field("transfer-encoding") == nil)
             #expect(head.field("connection") == "close")
@@ -455,9 +451,8 @@ struct RawUpstreamTests {
         try await Self.withGateway { _, _, client in
             try await client.send("GET /filtered/gzip-close HTTP/1.1\r\nHost: gateway\r\nX-Correlation-ID: corr-3\r\n\r\n")
             let text = try await client.waitForClose()
-            let headEnd = try #require(text.range(of: "\r\n\r\n"))
-            let head = RawResponse(head: String(text[..<headEnd.lowerBound]), body: "")
-            #expect(String(text[headEnd.upperBound...]) == "GZDATA")
+            let head = try #require(RawResponses.whole(text))
+            #expect(head.body == "GZDATA")
             #expect(head.field("x-correlation-id") == "corr-3")
             #expect(head.field("transfer-encoding") == "gzip")
             #expect(head.field("connection") == "close")

@@ -1,3 +1,4 @@
+import FlotillaTesting
 import Synchronization
 
 /// A shareable atomic counter for concurrency tests.
@@ -26,19 +27,6 @@ final class MaxTracker: Sendable {
     }
     func leave() { current.subtract(1, ordering: .sequentiallyConsistent) }
     var max: Int { maximum.load(ordering: .sequentiallyConsistent) }
-}
-
-/// A deterministic SplitMix64 generator for property tests.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Records values in order from concurrent tasks.

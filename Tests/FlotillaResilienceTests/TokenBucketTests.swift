@@ -1,3 +1,4 @@
+import FlotillaTesting
 import Testing
 
 @testable import FlotillaResilience

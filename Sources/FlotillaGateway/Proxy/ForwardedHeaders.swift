@@ -29,26 +29,27 @@ enum ForwardedHeaders {
         var hasRequestID = false
         var connectionTokens: [Substring] = []
         fields.forEachField { name, value in
-            if name.utf8.count == 10, equalsIgnoringCase(name, "connection") {
+            if name.utf8.count == 10, HeaderBytes.equalsIgnoringCase(name, "connection") {
                 connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces }
             }
         }
         fields.forEachField { name, value in
             switch name.utf8.count {
-            case 4 where equalsIgnoringCase(name, "host"):
+            case 4 where HeaderBytes.equalsIgnoringCase(name, "host"):
                 originalHost = value
                 return
-            case 15 where equalsIgnoringCase(name, "x-forwarded-for"):
+            case 15 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-for"):
                 forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value
                 return
-            case 12 where equalsIgnoringCase(name, "x-request-id"):
+            case 12 where HeaderBytes.equalsIgnoringCase(name, "x-request-id"):
                 hasRequestID = true
-            case 17 where equalsIgnoringCase(name, "x-forwarded-proto"), 16 where equalsIgnoringCase(name, "x-forwarded-host"),
-                16 where equalsIgnoringCase(name, "x-forwarded-port"), 6 where equalsIgnoringCase(name, "expect"):
+            case 17 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-proto"),
+                16 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-host"),
+                16 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-port"), 6 where HeaderBytes.equalsIgnoringCase(name, "expect"):
                 return
             default:
                 if isHopByHop(name) { return }
-                if !connectionTokens.isEmpty, connectionTokens.contains(where: { equalsIgnoringCase(name, $0) }) { return }
+                if !connectionTokens.isEmpty, connectionTokens.contains(where: { HeaderBytes.equalsIgnoringCase(name, $0) }) { return }
             }
             wire.writeField(name, value)
         }
@@ -78,7 +79,7 @@ enum ForwardedHeaders {
     /// The request id: the client's `X-Request-ID` (the last one, as the upstream sees it last), or a new one.
     static func requestID(_ headers: HTTPHeaders, generator: RequestIDGenerator) -> String {
         var found: String?
-        for (name, value) in headers where name.utf8.count == 12 && equalsIgnoringCase(name, "x-request-id") { found = value }
+        for (name, value) in headers where name.utf8.count == 12 && HeaderBytes.equalsIgnoringCase(name, "x-request-id") { found = value }
         return found ?? generator.make()
     }
 
@@ -86,31 +87,17 @@ enum ForwardedHeaders {
     /// tokens), nil for an ordinary request.
     static func requestedUpgrade(_ headers: HTTPHeaders) -> String? {
         guard let upgrade = headers.first(name: "upgrade"), !upgrade.isEmpty else { return nil }
-        for value in headers[canonicalForm: "connection"] where equalsIgnoringCase(value, "upgrade") { return upgrade }
+        for value in headers[canonicalForm: "connection"] where HeaderBytes.equalsIgnoringCase(value, "upgrade") { return upgrade }
         return nil
     }
 
     static func isHopByHop(_ name: String) -> Bool {
         switch name.utf8.count {
-        case 2: return equalsIgnoringCase(name, "te")
-        case 7: return equalsIgnoringCase(name, "upgrade") || equalsIgnoringCase(name, "trailer")
-        case 10: return equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "keep-alive")
-        case 16: return equalsIgnoringCase(name, "proxy-connection")
+        case 2: return HeaderBytes.equalsIgnoringCase(name, "te")
+        case 7: return HeaderBytes.equalsIgnoringCase(name, "upgrade") || HeaderBytes.equalsIgnoringCase(name, "trailer")
+        case 10: return HeaderBytes.equalsIgnoringCase(name, "connection") || HeaderBytes.equalsIgnoringCase(name, "keep-alive")
+        case 16: return HeaderBytes.equalsIgnoringCase(name, "proxy-connection")
         default: return false
-        }
-    }
-
-    /// ASCII case-insensitive comparison without allocating; `lowercase` must be lowercase.
-    static func equalsIgnoringCase(_ name: some StringProtocol, _ lowercase: some StringProtocol) -> Bool {
-        var left = name.utf8.makeIterator()
-        var right = lowercase.utf8.makeIterator()
-        while true {
-            let a = left.next()
-            let b = right.next()
-            guard let a, let b else { return a == nil && b == nil }
-            let folded = (a >= 65 && a <= 90) ? a + 32 : a
-            let otherFolded = (b >= 65 && b <= 90) ? b + 32 : b
-            if folded != otherFolded { return false }
         }
     }
 }

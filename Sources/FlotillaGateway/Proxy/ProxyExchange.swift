@@ -14,9 +14,6 @@ final class ProxyExchange {
     private var upstreamRequest: ByteBuffer?
     /// The client's body is chunked (llhttp decoded it; it is chunk-framed again on the way up).
     private let chunkedRequest: Bool
-    private let isHEAD: Bool
-    /// The client speaks HTTP/1.0: a chunked response reaches it decoded.
-    private let decodeChunks: Bool
     private let idempotent: Bool
     /// What consistent hashing hashes (nil for other balancers).
     private let hashKey: (() -> String?)?
@@ -60,8 +57,6 @@ final class ProxyExchange {
         self.upgrade = ForwardedHeaders.requestedUpgrade(head.headers)
         self.requestID = ForwardedHeaders.requestID(head.headers, generator: loop.requestIDs)
         self.chunkedRequest = head.headers.contains(name: "transfer-encoding")
-        self.isHEAD = head.method == .HEAD
-        self.decodeChunks = head.version.minor == 0 && head.version.major == 1
         self.clientAddress = clientAddress
         self.localPort = localPort
         switch head.method {
@@ -160,7 +155,13 @@ final class ProxyExchange {
         connection.handler.exchange = self
         let upstreamRequest = self.upstreamRequest ?? makeUpstreamRequest(fields: requestHead.headers)
         self.upstreamRequest = upstreamRequest
-        connection.handler.sendHead(upstreamRequest, chunkedBody: chunkedRequest, isHEAD: isHEAD, decodeChunks: decodeChunks)
+        connection.handler.sendHead(
+            upstreamRequest,
+            chunkedBody: chunkedRequest,
+            isHEAD: requestHead.method == .HEAD,
+            // An HTTP/1.0 client gets a chunked response decoded.
+            decodeChunks: requestHead.version == .http1_0
+        )
         for part in bufferedBody { connection.handler.sendBody(part) }
         if !bodyRetained { bufferedBody.removeAll() }
         if requestEnded { connection.handler.sendEnd() }

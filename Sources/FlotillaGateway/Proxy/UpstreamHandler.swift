@@ -150,5 +150,4 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    func close() { context?.close(promise: nil) }
 }

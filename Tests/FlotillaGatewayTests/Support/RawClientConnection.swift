@@ -109,6 +109,13 @@ struct RawResponse {
 /// Splits received text into complete responses framed by Content-Length (a test-side reader independent of the
 /// gateway's framer; chunked and close-delimited bodies are checked byte for byte by the tests instead).
 enum RawResponses {
+    /// The first head, and everything after its blank line as the body (for chunked and close-delimited bodies,
+    /// compared byte for byte); nil before a whole head arrived.
+    static func whole(_ text: String) -> RawResponse? {
+        guard let end = text.range(of: "\r\n\r\n") else { return nil }
+        return RawResponse(head: String(text[..<end.lowerBound]), body: String(text[end.upperBound...]))
+    }
+
     /// - Parameter headOnly: indexes of responses that answer HEAD requests (no body whatever they declare).
     static func split(_ text: String, headOnly: Set<Int> = []) -> [RawResponse] {
         var responses: [RawResponse] = []

@@ -1,3 +1,4 @@
+import FlotillaTesting
 import NIOCore
 import Testing
 
@@ -47,7 +48,7 @@ struct UpstreamResponseFramerFuzzTests {
 
     @Test("damaged responses in random pieces frame or throw, never crash")
     func damagedInputNeverCrashes() {
-        var random = SplitMix(seed: 0x5EED)
+        var random = SeededGenerator(seed: 0x5EED)
         let alphabet = Array("\r\n :;,0123456789abcdefABCDEF\u{0}\t-HTTP/1.".utf8)
         var threw = 0
         for round in 0..<4000 {
@@ -71,7 +72,7 @@ struct UpstreamResponseFramerFuzzTests {
 
     @Test("undamaged responses give the same body bytes however they are cut")
     func cutsDoNotChangeTheBody() {
-        var random = SplitMix(seed: 42)
+        var random = SeededGenerator(seed: 42)
         let expected: [(passthrough: String, decoded: String)] = [
             ("hello", "hello"),
             ("5;ext=1\r\nhello\r\n0\r\nTrailer: t\r\n\r\n", "hello"),
@@ -87,18 +88,5 @@ struct UpstreamResponseFramerFuzzTests {
             #expect(Self.frame(bytes, cuts: cuts, decode: false) == Array(expected[index].passthrough.utf8), "sample \(index), cuts \(cuts)")
             #expect(Self.frame(bytes, cuts: cuts, decode: true) == Array(expected[index].decoded.utf8), "sample \(index), cuts \(cuts)")
         }
-    }
-}
-
-/// A small seeded generator, so a failing case can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -61,18 +61,18 @@ struct UpstreamResponseHeadTests {
     func requestID() throws {
         let upper = try Self.head("HTTP/1.1 200 OK\r\nX-Request-ID: abc\r\nContent-Length: 0\r\n\r\n")
         #expect(upper.hasRequestID)
-        #expect(upper.contains("x-request-id"))
+        #expect(upper.containsAny(of: ["x-request-id"]))
         let lower = try Self.head("HTTP/1.1 200 OK\r\nx-request-id: abc\r\nContent-Length: 0\r\n\r\n")
         #expect(lower.hasRequestID)
         let none = try Self.head("HTTP/1.1 200 OK\r\nX-Request-IDs: abc\r\nX-Correlation-ID: d\r\nContent-Length: 0\r\n\r\n")
         #expect(!none.hasRequestID)
-        #expect(!none.contains("x-request-id"))
+        #expect(!none.containsAny(of: ["x-request-id"]))
     }
 
     @Test("an X-Request-ID named in Connection is dropped and not counted as the upstream's (the gateway adds its own)")
     func requestIDNamedInConnection() throws {
         let head = try Self.head("HTTP/1.1 200 OK\r\nConnection: X-Request-ID\r\nX-Request-ID: r\r\nContent-Length: 0\r\n\r\n")
-        #expect(!head.contains("x-request-id"))
+        #expect(!head.containsAny(of: ["x-request-id"]))
         #expect(!head.hasRequestID)
     }
 
@@ -85,8 +85,7 @@ struct UpstreamResponseHeadTests {
         #expect(!head.containsAny(of: ["x-a"]))
         #expect(!head.containsAny(of: ["x-abc", "cache", "x-status", "inside", ""]))
         #expect(!head.containsAny(of: [String]()))
-        #expect(head.contains("x-ab"))
-        #expect(!head.contains("x-a"))
+        #expect(head.containsAny(of: ["x-ab"]))
     }
 
     @Test(

@@ -27,16 +27,30 @@ enum HeaderBytes {
         byte == tab || (byte >= 0x20 && byte != 0x7F)
     }
 
-    /// ASCII case-insensitive comparison of bytes with a lowercase name, without allocating.
-    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: String) -> Bool {
-        var expected = lowercase.utf8.makeIterator()
-        for byte in bytes {
-            guard let other = expected.next() else { return false }
-            let folded = (byte >= 65 && byte <= 90) ? byte + 32 : byte
-            if folded != other { return false }
+    /// ASCII case-insensitive equality of two byte sequences, without allocating.
+    static func equalsIgnoringCase(_ left: some Sequence<UInt8>, _ right: some Sequence<UInt8>) -> Bool {
+        var lefts = left.makeIterator()
+        var rights = right.makeIterator()
+        while true {
+            let a = lefts.next()
+            let b = rights.next()
+            guard let a, let b else { return a == nil && b == nil }
+            if lowercased(a) != lowercased(b) { return false }
         }
-        return expected.next() == nil
     }
+
+    /// ASCII case-insensitive equality of header bytes and a name.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ name: String) -> Bool {
+        equalsIgnoringCase(bytes, name.utf8)
+    }
+
+    /// ASCII case-insensitive equality of two names.
+    static func equalsIgnoringCase(_ name: some StringProtocol, _ other: some StringProtocol) -> Bool {
+        equalsIgnoringCase(name.utf8, other.utf8)
+    }
+
+    /// An ASCII letter in lower case; any other byte as it is.
+    static func lowercased(_ byte: UInt8) -> UInt8 { (byte >= 65 && byte <= 90) ? byte + 32 : byte }
 
     /// The value of an ASCII hex digit, or nil.
     static func hexValue(_ byte: UInt8) -> Int? {

@@ -41,9 +41,6 @@ struct UpstreamResponseHead {
         return headers
     }
 
-    /// Whether a header line named `name` (lowercase) is in `wire`.
-    func contains(_ name: String) -> Bool { containsAny(of: CollectionOfOne(name)) }
-
     /// Whether a header line is named one of `names` (lowercase), in one pass over `wire`.
     func containsAny(of names: some Collection<String>) -> Bool {
         guard !names.isEmpty else { return false }
@@ -69,8 +66,8 @@ struct UpstreamResponseHead {
     /// client gets decoded is already gone; `gzip` on a close-delimited body stays).
     var framingFields: [(String, String)] {
         headers.filter { name, _ in
-            ForwardedHeaders.equalsIgnoringCase(name, "content-length")
-                || ForwardedHeaders.equalsIgnoringCase(name, "transfer-encoding")
+            HeaderBytes.equalsIgnoringCase(name, "content-length")
+                || HeaderBytes.equalsIgnoringCase(name, "transfer-encoding")
         }
     }
 }

@@ -140,7 +140,7 @@ private struct FieldScan {
             guard value.allSatisfy(HeaderBytes.isValueByte) else { throw InvalidUpstreamResponse("invalid header value") }
             index = line.next
             if try !note(name: name, value: value, decodeChunks: decodeChunks) { continue }
-            if skippingConnectionTokens, connectionTokens.contains(where: { equalsIgnoringCase(name, $0) }) { continue }
+            if skippingConnectionTokens, connectionTokens.contains(where: { HeaderBytes.equalsIgnoringCase(name, $0) }) { continue }
             wire.writeBytes(name)
             wire.writeStaticString(": ")
             wire.writeBytes(value)
@@ -187,7 +187,7 @@ private struct FieldScan {
                     !HeaderBytes.equalsIgnoringCase(token, "content-length"),
                     !HeaderBytes.equalsIgnoringCase(token, "transfer-encoding")
                 {
-                    connectionTokens.append(token.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 })
+                    connectionTokens.append(token.map(HeaderBytes.lowercased))
                     hasOtherConnectionTokens = true
                 }
                 start = end + 1
@@ -207,11 +207,5 @@ private struct FieldScan {
         default:
             return true
         }
-    }
-
-    private func equalsIgnoringCase(_ name: UnsafeRawBufferPointer, _ lowered: [UInt8]) -> Bool {
-        guard name.count == lowered.count else { return false }
-        for (byte, other) in zip(name, lowered) where ((byte >= 65 && byte <= 90) ? byte + 32 : byte) != other { return false }
-        return true
     }
 }
