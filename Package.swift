@@ -48,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // The Linux system calls of the gateway's epoll data plane (the only C in Flotilla).
+        .target(name: "CFlotillaEpoll"),
         .target(
             name: "FlotillaCore",
             dependencies: [
@@ -140,7 +142,7 @@ let package = Package(
         .target(
             name: "FlotillaGateway",
             dependencies: [
-                "FlotillaCore", "FlotillaResilience", "FlotillaDiscovery",
+                "FlotillaCore", "FlotillaResilience", "FlotillaDiscovery", "CFlotillaEpoll",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

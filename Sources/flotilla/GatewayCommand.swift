@@ -29,6 +29,10 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-size"), help: "Largest request body in bytes (413 beyond); default no limit.") var maxBodySize: Int?
     @Option(name: .long, help: "Event loop threads (default: one per core).") var threads: Int?
     @Option(
+        name: .customLong("data-plane"),
+        help: "epoll: plain requests on plain routes skip SwiftNIO's channel pipeline (Linux); nio: everything on SwiftNIO."
+    ) var dataPlane: GatewayDataPlane = .nio
+    @Option(
         name: .long,
         help: "The registry (Consul HTTP API) answering NAME.service.consul hosts (default: REGISTRY_URL, else CONSUL_HTTP_ADDR)."
     ) var registry: String?
@@ -38,7 +42,7 @@ struct GatewayCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("flotilla: --port and --admin-port must be from 0 to 65535\n".utf8))
             throw ExitCode(78)
         }
-        let options = GatewayServerOptions(host: host, port: port, maxRequestBodySize: maxBodySize, threads: threads)
+        let options = GatewayServerOptions(host: host, port: port, maxRequestBodySize: maxBodySize, threads: threads, dataPlane: dataPlane)
         let app = GatewayApp(
             configurationPath: config,
             options: options,
@@ -54,3 +58,5 @@ struct GatewayCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension GatewayDataPlane: ExpressibleByArgument {}

@@ -62,7 +62,7 @@ enum ForwardedHeaders {
         wire.writeString(clientAddress)
         wire.writeStaticString("\r\nx-forwarded-proto: http\r\n")
         if let originalHost {
-            let hostOnly = originalHost.split(separator: ":", maxSplits: 1).first ?? originalHost[...]
+            let hostOnly = originalHost.firstIndex(of: ":").map { originalHost[..<$0] } ?? originalHost[...]
             wire.writeField("x-forwarded-host", hostOnly)
         }
         wire.writeField("x-forwarded-port", localPort)

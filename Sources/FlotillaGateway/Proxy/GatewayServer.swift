@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -9,6 +10,7 @@ public final class GatewayServer: Sendable {
     let group: MultiThreadedEventLoopGroup
     private let contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>]
     private let ownsGroup: Bool
+    private let epollPlane = NIOLockedValueBox<EpollDataPlane?>(nil)
 
     public init(runtime: GatewayRuntime, options: GatewayServerOptions, group: MultiThreadedEventLoopGroup? = nil) {
         self.runtime = runtime
@@ -24,38 +26,88 @@ public final class GatewayServer: Sendable {
         self.contexts = contexts
     }
 
-    /// Starts listening; returns the bound channel (its `localAddress` tells the port when `options.port` is 0).
-    public func start() async throws -> any Channel {
+    /// Starts listening; the listener's `localAddress` tells the port when `options.port` is 0. With the epoll data
+    /// plane, its loops own the listening socket and hand the connections they do not proxy to the NIO event loops.
+    public func start() async throws -> GatewayListener {
+        #if canImport(Glibc)
+        if options.dataPlane == .epoll {
+            let contexts = self.contexts
+            let runtime = self.runtime
+            let options = self.options
+            let group = self.group
+            let plane = try EpollDataPlane.start(runtime: runtime, options: options, threads: options.threads ?? System.coreCount) { fd, unread in
+                Self.adopt(fd: fd, unread: unread, group: group, contexts: contexts, runtime: runtime, options: options)
+            }
+            epollPlane.withLockedValue { $0 = plane }
+            return GatewayListener(localAddress: plane.localAddress) { plane.closeListener() }
+        }
+        #endif
         let runtime = self.runtime
         let options = self.options
         let contexts = self.contexts
-        return try await ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let loop = contexts[ObjectIdentifier(channel.eventLoop)]?.value else {
-                        throw ChannelError.ioOnClosedChannel
-                    }
-                    let guardHandler = ConnectionGuard(headerTimeout: options.headerTimeout, idleTimeout: options.idleTimeout)
-                    let operations = channel.pipeline.syncOperations
-                    try operations.addHandler(guardHandler)
-                    // The request decoder alone: responses leave as bytes (DownstreamHandler writes them), and no
-                    // HTTPServerPipelineHandler (DownstreamHandler orders pipelined requests itself). The decoder
-                    // forwards bytes left after an Upgrade (WebSocket passthrough).
-                    try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
-                    try operations.addHandler(DownstreamHandler(runtime: runtime, loop: loop, options: options, guardHandler: guardHandler))
+                    try Self.configureClientPipeline(channel, contexts: contexts, runtime: runtime, options: options)
                 }
             }
             .bind(host: options.host, port: options.port)
             .get()
+        return GatewayListener(localAddress: channel.localAddress) { try? await channel.close() }
+    }
+
+    /// The handlers of a client connection on the NIO data plane.
+    private static func configureClientPipeline(
+        _ channel: any Channel,
+        contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>],
+        runtime: GatewayRuntime,
+        options: GatewayServerOptions
+    ) throws {
+        guard let loop = contexts[ObjectIdentifier(channel.eventLoop)]?.value else {
+            throw ChannelError.ioOnClosedChannel
+        }
+        let guardHandler = ConnectionGuard(headerTimeout: options.headerTimeout, idleTimeout: options.idleTimeout)
+        let operations = channel.pipeline.syncOperations
+        try operations.addHandler(guardHandler)
+        // The request decoder alone: responses leave as bytes (DownstreamHandler writes them), and no
+        // HTTPServerPipelineHandler (DownstreamHandler orders pipelined requests itself). The decoder
+        // forwards bytes left after an Upgrade (WebSocket passthrough).
+        try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
+        try operations.addHandler(DownstreamHandler(runtime: runtime, loop: loop, options: options, guardHandler: guardHandler))
+    }
+
+    /// Takes over a client connection from the epoll data plane: a NIO channel on the connected socket, fed first
+    /// with the bytes the epoll plane read and did not answer.
+    private static func adopt(
+        fd: Int32,
+        unread: ByteBuffer,
+        group: MultiThreadedEventLoopGroup,
+        contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>],
+        runtime: GatewayRuntime,
+        options: GatewayServerOptions
+    ) {
+        let adopted = ClientBootstrap(group: group)
+            .channelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.configureClientPipeline(channel, contexts: contexts, runtime: runtime, options: options)
+                    if unread.readableBytes > 0 {
+                        try channel.pipeline.syncOperations.addHandler(UnreadBytesHandler(unread), position: .first)
+                    }
+                }
+            }
+            .withConnectedSocket(fd)
+        adopted.whenFailure { _ in _ = close(fd) }
     }
 
     /// Request counters and latency histograms summed over all event loops.
     func metrics() async -> MetricsSnapshot {
         var total = MetricsSnapshot()
+        if let plane = epollPlane.withLockedValue({ $0 }) { total.add(plane.metrics) }
         for (id, bound) in contexts {
             _ = id
             let loop = bound.eventLoop
@@ -76,6 +128,7 @@ public final class GatewayServer: Sendable {
     }
 
     public func shutdown() async throws {
+        if let plane = epollPlane.withLockedValue({ $0 }) { await plane.stop() }
         for bound in contexts.values {
             try? await bound.eventLoop.submit {
                 bound.value.pool.closeAll()

@@ -10,7 +10,7 @@ import NIOPosix
 /// A gateway running in-process on a free port, with the configuration given as YAML text.
 struct GatewayFixture {
     let server: GatewayServer
-    let channel: any Channel
+    let channel: GatewayListener
     let port: Int
     let configurationPath: String
 
@@ -26,7 +26,7 @@ struct GatewayFixture {
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfigurationLoader.load(path: path, plugins: plugins)
         let runtime = GatewayRuntime(GatewaySnapshot(configuration), configurationPath: path, plugins: plugins)
-        var serverOptions = GatewayServerOptions(host: "127.0.0.1", port: 0, threads: threads)
+        var serverOptions = GatewayServerOptions(host: "127.0.0.1", port: 0, threads: threads, dataPlane: .forTests)
         options(&serverOptions)
         let server = GatewayServer(runtime: runtime, options: serverOptions)
         let channel = try await server.start()
@@ -37,6 +37,13 @@ struct GatewayFixture {
         try await channel.close()
         try await server.shutdown()
         try? FileManager.default.removeItem(atPath: configurationPath)
+    }
+}
+
+extension GatewayDataPlane {
+    /// The data plane the gateway tests run on: FLOTILLA_TEST_DATA_PLANE (nio or epoll), else nio.
+    static var forTests: GatewayDataPlane {
+        ProcessInfo.processInfo.environment["FLOTILLA_TEST_DATA_PLANE"].flatMap(GatewayDataPlane.init(rawValue:)) ?? .nio
     }
 }
 

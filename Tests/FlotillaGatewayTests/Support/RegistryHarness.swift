@@ -85,7 +85,10 @@ struct RegistryGateway {
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfigurationLoader.load(path: path)
         let runtime = GatewayRuntime(GatewaySnapshot(configuration), configurationPath: path, usesRegistry: true)
-        let server = GatewayServer(runtime: runtime, options: GatewayServerOptions(host: "127.0.0.1", port: 0, threads: threads))
+        let server = GatewayServer(
+            runtime: runtime,
+            options: GatewayServerOptions(host: "127.0.0.1", port: 0, threads: threads, dataPlane: .forTests)
+        )
         let channel = try await server.start()
         let fixture = GatewayFixture(server: server, channel: channel, port: channel.localAddress!.port!, configurationPath: path)
         let reports = NIOLockedValueBox<[String]>([])

@@ -1,0 +1,458 @@
+#if canImport(Glibc)
+import CFlotillaEpoll
+import Glibc
+import NIOCore
+import NIOHTTP1
+
+/// A client connection on the epoll data plane. Proxies plain requests (``PlainRequestHead``) on routes without
+/// plugins, faults, retry policies, connection budgets or hashing, one at a time and in order. Anything else, and
+/// any failure before a response has started, hands the connection (with the request, unanswered) to the NIO data
+/// plane, which then owns it: so every case the NIO plane answers is answered the same way here, by the NIO plane.
+final class EpollClient: EpollSocket, EpollClosable {
+    unowned let loop: EpollLoop
+    let fd: Int32
+    let clientAddress: String
+    private var inbound: ByteBuffer
+    private var outbound: ByteBuffer
+    private var writeWatched = false
+    private var readsPaused = false
+    private var isOpen = true
+    private var closeWhenSent = false
+    private var handOffWhenSent = false
+    /// The request being proxied.
+    private var exchange: Exchange?
+    /// While no request is in progress: when the client must have sent its next request.
+    private var idleDeadline: NIODeadline
+    /// Output this large holds the upstream's reads until the client takes it.
+    private static let outputHighWater = 256 * 1024
+    /// Unanswered pipelined input this large stops reading from the client.
+    private static let inputHighWater = 64 * 1024
+
+    /// A class: the exchange is looked at on every event, and a struct of this size would be copied (and its
+    /// references retained) each time.
+    private final class Exchange {
+        let head: PlainRequestHead
+        let target: ProxyTarget
+        let endpoint: Int
+        let requestID: String
+        let routeLabel: String
+        let serviceLabel: String
+        let startedAt: NIODeadline
+        var upstream: EpollUpstream?
+        var keepAlive: Bool
+        var status = 0
+        var responseStarted = false
+        /// Where the response head starts in the output, while none of it was written to the socket (an invalid
+        /// body in the same read still becomes a 502).
+        var unsentHeadOffset: Int?
+        var deadline: NIODeadline
+
+        init(
+            head: PlainRequestHead,
+            target: ProxyTarget,
+            endpoint: Int,
+            requestID: String,
+            routeLabel: String,
+            serviceLabel: String,
+            startedAt: NIODeadline,
+            upstream: EpollUpstream?,
+            keepAlive: Bool,
+            deadline: NIODeadline
+        ) {
+            self.head = head
+            self.target = target
+            self.endpoint = endpoint
+            self.requestID = requestID
+            self.routeLabel = routeLabel
+            self.serviceLabel = serviceLabel
+            self.startedAt = startedAt
+            self.upstream = upstream
+            self.keepAlive = keepAlive
+            self.deadline = deadline
+        }
+    }
+
+    init(loop: EpollLoop, fd: Int32, clientAddress: String) {
+        self.loop = loop
+        self.fd = fd
+        self.clientAddress = clientAddress
+        self.inbound = loop.allocator.buffer(capacity: 0)
+        self.outbound = loop.allocator.buffer(capacity: 0)
+        self.idleDeadline = .now() + loop.plane.options.idleTimeout
+    }
+
+    // MARK: Reading requests
+
+    func readable() {
+        guard isOpen else { return }
+        var result = 0
+        inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: 8192) { buffer in
+            result = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            return max(result, 0)
+        }
+        if result <= 0 {
+            if result < 0, errno == EAGAIN || errno == EINTR { return }
+            clientClosed()
+            return
+        }
+        if exchange == nil {
+            handleRequests()
+        } else if inbound.readableBytes >= Self.inputHighWater {
+            pauseReads()
+        }
+    }
+
+    /// Starts the next buffered request, if there is one and none is in progress.
+    private func handleRequests() {
+        guard isOpen, exchange == nil, !closeWhenSent, inbound.readableBytes > 0 else { return }
+        let outcome = inbound.withUnsafeReadableBytes { PlainRequestHead.parse($0) }
+        switch outcome {
+        case .incomplete, .notPlain:
+            handOff()
+        case .plain(let head):
+            start(head)
+        }
+    }
+
+    private func start(_ head: PlainRequestHead) {
+        let snapshot = loop.plane.runtime.snapshot
+        loop.balancer.reset(for: snapshot)
+        let uri = head.uri
+        let path: Substring
+        let query: Substring?
+        if let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            path = uri[..<mark]
+            query = uri[uri.index(after: mark)...]
+        } else {
+            path = uri[...]
+            query = nil
+        }
+        let headers = head.headers
+        let decision = snapshot.decide(
+            method: head.method,
+            host: DownstreamHandler.hostWithoutPort(head.host),
+            path: path,
+            query: query,
+            headers: { headers.first(name: $0) }
+        )
+        guard case .proxy(let target) = decision, Self.isPlain(target, snapshot: snapshot),
+            let endpoint = loop.balancer.pick(target.cluster, target.endpoints, hashKey: { nil })
+        else {
+            handOff()
+            return
+        }
+        let address = target.cluster.endpoints[endpoint]
+        guard let upstream = loop.upstream(key: target.cluster.poolKeys[endpoint], host: address.host, port: address.port) else {
+            handOff()
+            return
+        }
+        loop.balancer.started(target.cluster, endpoint: endpoint)
+        var requestID: String?
+        for (name, value) in headers where name.utf8.count == 12 && HeaderBytes.equalsIgnoringCase(name, "x-request-id") { requestID = value }
+        let id = requestID ?? loop.requestIDs.make()
+        let now = NIODeadline.now()
+        exchange = Exchange(
+            head: head,
+            target: target,
+            endpoint: endpoint,
+            requestID: id,
+            routeLabel: target.routeName ?? target.routeIndex.map { "route-\($0)" } ?? "",
+            serviceLabel: target.serviceName ?? target.cluster.name,
+            startedAt: now,
+            upstream: upstream,
+            keepAlive: head.keepAlive,
+            deadline: now + (upstream.isConnecting ? target.connectTimeout : target.readTimeout)
+        )
+        upstream.client = self
+        upstream.send(
+            ForwardedHeaders.upstreamRequest(
+                method: head.method,
+                fields: headers,
+                uri: target.upstreamURI,
+                hostHeader: target.hostHeader,
+                clientAddress: clientAddress,
+                localPort: loop.localPort,
+                requestID: id,
+                allocator: loop.allocator
+            ),
+            isHEAD: head.isHEAD
+        )
+    }
+
+    /// Whether this data plane proxies requests to `target` itself: no plugins, fault, retry policy, connection
+    /// budget or hash (the NIO plane has those).
+    private static func isPlain(_ target: ProxyTarget, snapshot: GatewaySnapshot) -> Bool {
+        target.fault == nil && target.retryOn == nil && target.perTryTimeout == nil && target.cluster.budget == nil
+            && !target.cluster.balancer.hashes && snapshot.chain(for: target) == nil
+    }
+
+    // MARK: The upstream's answer
+
+    func upstreamHead(_ head: inout UpstreamResponseHead) {
+        guard let exchange else { return }
+        if head.status == 101 {
+            // An upgrade nobody asked for.
+            failBeforeResponse(.badGateway, GatewayErrorResponse.badGateway, failure: .connection)
+            return
+        }
+        exchange.status = head.status
+        exchange.responseStarted = true
+        exchange.deadline = .now() + exchange.target.readTimeout
+        exchange.target.cluster.recordOutcome(endpoint: exchange.endpoint, status: head.status, failure: nil)
+        if head.framing == .untilClose { exchange.keepAlive = false }
+        if !head.hasRequestID { head.wire.writeField("x-request-id", exchange.requestID) }
+        if !exchange.keepAlive { head.wire.writeStaticString("connection: close\r\n") }
+        head.wire.writeStaticString("\r\n")
+        exchange.unsentHeadOffset = outbound.writerIndex
+        outbound.writeBuffer(&head.wire)
+    }
+
+    func upstreamBody(_ part: ByteBuffer) {
+        guard let exchange else { return }
+        exchange.deadline = .now() + exchange.target.readTimeout
+        if exchange.head.isHEAD { return }
+        var part = part
+        outbound.writeBuffer(&part)
+    }
+
+    func upstreamEnd(reusable: Bool) {
+        guard let exchange else { return }
+        self.exchange = nil
+        let target = exchange.target
+        loop.balancer.finished(target.cluster, endpoint: exchange.endpoint)
+        if let upstream = exchange.upstream {
+            upstream.client = nil
+            if reusable { loop.release(upstream) } else { upstream.closeNow() }
+        }
+        complete(exchange, status: exchange.status)
+        if !exchange.keepAlive { closeWhenSent = true }
+    }
+
+    /// The connection is up: from now on the read timeout applies.
+    func upstreamConnected() {
+        guard let exchange, !exchange.responseStarted else { return }
+        exchange.deadline = .now() + exchange.target.readTimeout
+    }
+
+    /// A connect failed: the endpoint is marked (as the NIO plane marks it), and the NIO plane retries the request.
+    func upstreamConnectFailed() {
+        abandonAttempt(recordFailure: true)
+    }
+
+    /// The upstream closed or reset before the response ended. A kept-alive connection that closed before any
+    /// answer was stale: the NIO plane sends the request again on a new one (as it does for its own). A new one
+    /// that closed is a 502, not retried (Kong retries only connection failures).
+    func upstreamReset() {
+        guard let exchange else { return }
+        if exchange.responseStarted {
+            abort()
+        } else if exchange.upstream?.reused ?? false {
+            abandonAttempt(recordFailure: false)
+        } else {
+            failBeforeResponse(.badGateway, GatewayErrorResponse.badGateway, failure: .connection)
+        }
+    }
+
+    /// The upstream's answer is not valid HTTP: 502 if nothing reached the client yet, else the client connection
+    /// closes; a line for the operator either way (nginx: "upstream sent invalid header").
+    func upstreamInvalid(_ reason: String) {
+        guard let exchange else { return }
+        let address = exchange.target.cluster.endpoints[exchange.endpoint]
+        loop.plane.runtime.errorLog?(
+            "upstream \(exchange.target.cluster.name) (\(address.host):\(address.port)) sent an invalid response: \(reason) "
+                + "(request \(exchange.head.method) \(exchange.head.uri))"
+        )
+        if exchange.responseStarted, let offset = exchange.unsentHeadOffset {
+            // Nothing of the head was written yet: it is dropped, and the client gets the 502.
+            outbound.moveWriterIndex(to: offset)
+            exchange.responseStarted = false
+            exchange.unsentHeadOffset = nil
+        }
+        if exchange.responseStarted {
+            abort()
+        } else {
+            failBeforeResponse(.badGateway, GatewayErrorResponse.badGateway, failure: .connection)
+        }
+    }
+
+    /// Gives up this attempt before anything reached the client: the request goes, unanswered, to the NIO plane.
+    private func abandonAttempt(recordFailure: Bool) {
+        guard let exchange else { return }
+        self.exchange = nil
+        if recordFailure {
+            exchange.target.cluster.recordOutcome(endpoint: exchange.endpoint, status: nil, failure: .connection)
+        }
+        loop.balancer.finished(exchange.target.cluster, endpoint: exchange.endpoint)
+        exchange.upstream?.closeNow()
+        handOff()
+    }
+
+    /// A request answered: metrics and the access log, then the request's bytes leave the input buffer.
+    private func complete(_ exchange: Exchange, status: Int) {
+        loop.recordCompletion(route: exchange.routeLabel, service: exchange.serviceLabel, status: status, since: exchange.startedAt)
+        if let log = loop.plane.runtime.accessLog {
+            log.write(
+                AccessLogEntry(
+                    method: exchange.head.method,
+                    uri: exchange.head.uri,
+                    status: status,
+                    route: exchange.routeLabel,
+                    service: exchange.serviceLabel,
+                    client: clientAddress,
+                    latency: NIODeadline.now() - exchange.startedAt
+                )
+            )
+        }
+        inbound.moveReaderIndex(forwardBy: exchange.head.length)
+        if inbound.readableBytes == 0 { inbound.clear() }
+        idleDeadline = .now() + loop.plane.options.idleTimeout
+    }
+
+    // MARK: Writing
+
+    /// Sends what the response added to the output, then starts the next pipelined request.
+    func flush() {
+        guard isOpen else { return }
+        writeOutbound()
+        guard isOpen else { return }
+        if exchange == nil {
+            if readsPaused { resumeReads() }
+            handleRequests()
+        }
+    }
+
+    private func writeOutbound() {
+        while outbound.readableBytes > 0 {
+            let written = outbound.withUnsafeReadableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { break }
+                closeNow()
+                return
+            }
+            outbound.moveReaderIndex(forwardBy: written)
+            exchange?.unsentHeadOffset = nil
+        }
+        if outbound.readableBytes == 0 {
+            outbound.clear()
+            if writeWatched {
+                writeWatched = false
+                updateInterest()
+            }
+            exchange?.upstream?.resumeReads()
+            if closeWhenSent {
+                closeNow()
+            } else if handOffWhenSent {
+                handOff()
+            }
+        } else {
+            if !writeWatched {
+                writeWatched = true
+                updateInterest()
+            }
+            if outbound.readableBytes >= Self.outputHighWater { exchange?.upstream?.pauseReads() }
+        }
+    }
+
+    func writable() { flush() }
+
+    private func updateInterest() {
+        let events = (readsPaused ? 0 : EPOLLIN.rawValue | EPOLLRDHUP.rawValue) | (writeWatched ? EPOLLOUT.rawValue : 0)
+        loop.watch(fd, events: events)
+    }
+
+    private func pauseReads() {
+        guard !readsPaused else { return }
+        readsPaused = true
+        updateInterest()
+    }
+
+    private func resumeReads() {
+        guard readsPaused else { return }
+        readsPaused = false
+        updateInterest()
+    }
+
+    // MARK: Time
+
+    func tick(now: NIODeadline) {
+        guard isOpen else { return }
+        guard let exchange else {
+            if now >= idleDeadline, outbound.readableBytes == 0 { closeNow() }
+            return
+        }
+        guard now >= exchange.deadline else { return }
+        if exchange.responseStarted {
+            abort()
+        } else if exchange.upstream?.isConnecting ?? false {
+            // connect_timeout: the NIO plane retries, as it does for its own connect failures.
+            abandonAttempt(recordFailure: true)
+        } else {
+            // read_timeout before the response started.
+            failBeforeResponse(.gatewayTimeout, GatewayErrorResponse.timeout, failure: .timeout)
+        }
+    }
+
+    /// The attempt failed before the response started, and is not retried: the gateway's own answer (Kong's
+    /// body), as the NIO plane gives it.
+    private func failBeforeResponse(_ status: HTTPResponseStatus, _ message: String, failure: UpstreamFailure) {
+        guard let exchange else { return }
+        self.exchange = nil
+        exchange.target.cluster.recordOutcome(endpoint: exchange.endpoint, status: nil, failure: failure)
+        loop.balancer.finished(exchange.target.cluster, endpoint: exchange.endpoint)
+        exchange.upstream?.client = nil
+        exchange.upstream?.closeNow()
+        let body = GatewayErrorResponse.body(message, allocator: loop.allocator)
+        var head = ResponseHeadWriter.bytes(
+            GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: exchange.keepAlive),
+            allocator: loop.allocator
+        )
+        outbound.writeBuffer(&head)
+        if !exchange.head.isHEAD {
+            var body = body
+            outbound.writeBuffer(&body)
+        }
+        complete(exchange, status: Int(status.code))
+        if !exchange.keepAlive { closeWhenSent = true }
+        flush()
+    }
+
+    // MARK: Closing and handing off
+
+    private func clientClosed() {
+        if let exchange {
+            self.exchange = nil
+            loop.balancer.finished(exchange.target.cluster, endpoint: exchange.endpoint)
+            exchange.upstream?.closeNow()
+        }
+        closeNow()
+    }
+
+    /// An upstream failed after the response started: the client connection closes (nginx does the same).
+    private func abort() {
+        clientClosed()
+    }
+
+    private func handOff() {
+        guard isOpen else { return }
+        if outbound.readableBytes > 0 {
+            handOffWhenSent = true
+            return
+        }
+        isOpen = false
+        loop.handOff(fd: fd, unread: inbound)
+    }
+
+    func closeNow() {
+        guard isOpen else { return }
+        isOpen = false
+        if let exchange {
+            self.exchange = nil
+            loop.balancer.finished(exchange.target.cluster, endpoint: exchange.endpoint)
+            exchange.upstream?.closeNow()
+        }
+        loop.forget(fd)
+        Glibc.close(fd)
+    }
+}
+#endif

@@ -1,0 +1,198 @@
+#if canImport(Glibc)
+import CFlotillaEpoll
+import Foundation
+import Glibc
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The gateway's fast data plane: one thread per core, each with its own epoll set, proxying plain requests
+/// (``PlainRequestHead``) on plain routes with no SwiftNIO channel pipeline in the way. It owns the listening
+/// socket; every connection it does not proxy itself (plugins, bodies, upgrades, anything unusual, any failure
+/// before a response) it hands, with the bytes already read, to the NIO data plane (``GatewayServer``), which then
+/// owns that connection for good.
+final class EpollDataPlane: Sendable {
+    /// What the loops share: all of it immutable or thread-safe.
+    final class Shared: Sendable {
+        let runtime: GatewayRuntime
+        let options: GatewayServerOptions
+        /// One listening socket per loop, all bound to the same address (SO_REUSEPORT: the kernel spreads new
+        /// connections evenly over the loops).
+        let listeners: [Int32]
+        let localPort: String
+        /// One eventfd per loop, to wake it (stop, stop accepting).
+        let wakeups: [Int32]
+        let metrics: [LockedLoopMetrics]
+        let handOff: @Sendable (Int32, ByteBuffer) -> Void
+        private let stopping = Atomic<Bool>(false)
+        private let acceptStop = Atomic<Bool>(false)
+
+        init(
+            runtime: GatewayRuntime,
+            options: GatewayServerOptions,
+            listeners: [Int32],
+            localPort: Int,
+            threads: Int,
+            handOff: @escaping @Sendable (Int32, ByteBuffer) -> Void
+        ) {
+            self.runtime = runtime
+            self.options = options
+            self.listeners = listeners
+            self.localPort = String(localPort)
+            self.wakeups = (0..<threads).map { _ in eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
+            self.metrics = (0..<threads).map { _ in LockedLoopMetrics() }
+            self.handOff = handOff
+        }
+
+        var isStopping: Bool { stopping.load(ordering: .relaxed) }
+        var acceptsStopped: Bool { acceptStop.load(ordering: .relaxed) }
+
+        func stop() {
+            stopping.store(true, ordering: .relaxed)
+            wakeAll()
+        }
+
+        func stopAccepting() {
+            acceptStop.store(true, ordering: .relaxed)
+            wakeAll()
+        }
+
+        private func wakeAll() {
+            for fd in wakeups {
+                var one: UInt64 = 1
+                _ = Glibc.write(fd, &one, 8)
+            }
+        }
+    }
+
+    let shared: Shared
+    let localAddress: SocketAddress
+    private let finished: DispatchGroup
+
+    private init(shared: Shared, localAddress: SocketAddress, finished: DispatchGroup) {
+        self.shared = shared
+        self.localAddress = localAddress
+        self.finished = finished
+    }
+
+    /// Binds `host:port` and starts `threads` loops.
+    static func start(
+        runtime: GatewayRuntime,
+        options: GatewayServerOptions,
+        threads: Int,
+        handOff: @escaping @Sendable (Int32, ByteBuffer) -> Void
+    ) throws -> EpollDataPlane {
+        var listeners: [Int32] = []
+        var address = try SocketAddress.makeAddressResolvingHost(options.host, port: options.port)
+        do {
+            for _ in 0..<threads {
+                let (listener, bound) = try Self.listen(address: address)
+                listeners.append(listener)
+                address = bound  // the others take the port the first one got (when asked for port 0)
+            }
+        } catch {
+            for listener in listeners { Glibc.close(listener) }
+            throw error
+        }
+        let shared = Shared(
+            runtime: runtime,
+            options: options,
+            listeners: listeners,
+            localPort: address.port ?? 0,
+            threads: threads,
+            handOff: handOff
+        )
+        let finished = DispatchGroup()
+        for index in 0..<threads {
+            finished.enter()
+            let thread = Thread {
+                EpollLoop(plane: shared, index: index).run()
+                finished.leave()
+            }
+            thread.name = "flotilla-epoll-\(index)"
+            thread.start()
+        }
+        return EpollDataPlane(shared: shared, localAddress: address, finished: finished)
+    }
+
+    /// Stops accepting connections (those open go on).
+    func closeListener() {
+        shared.stopAccepting()
+        for listener in shared.listeners { _ = Glibc.shutdown(listener, Int32(SHUT_RDWR)) }
+    }
+
+    /// Stops every loop (open connections close) and waits for them.
+    func stop() async {
+        closeListener()
+        shared.stop()
+        await withCheckedContinuation { continuation in
+            finished.notify(queue: .global()) { continuation.resume() }
+        }
+        for listener in shared.listeners { Glibc.close(listener) }
+        for fd in shared.wakeups { Glibc.close(fd) }
+    }
+
+    /// Request counters and latency histograms of all loops.
+    var metrics: MetricsSnapshot {
+        var total = MetricsSnapshot()
+        for loop in shared.metrics { total.add(loop.snapshot) }
+        return total
+    }
+
+    private static func listen(address: SocketAddress) throws -> (Int32, SocketAddress) {
+        let family = address.protocol == .inet6 ? AF_INET6 : AF_INET
+        let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw EpollError("socket", errno) }
+        var one: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+        let result = address.withSockAddr { pointer, size in Glibc.bind(fd, pointer, socklen_t(size)) }
+        guard result == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw EpollError("bind \(address)", code)
+        }
+        guard Glibc.listen(fd, 1024) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw EpollError("listen", code)
+        }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let boundPort: Int
+        if Int32(storage.ss_family) == AF_INET6 {
+            boundPort = Int(
+                withUnsafePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+                }
+            )
+        } else {
+            boundPort = Int(
+                withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) } }
+            )
+        }
+        var bound = address
+        bound.port = boundPort
+        return (fd, bound)
+    }
+}
+
+/// One epoll loop's metrics, behind a lock: the loop records, the admin API's scrape reads (an uncontended lock per
+/// request costs tens of nanoseconds).
+final class LockedLoopMetrics: Sendable {
+    private let state = Mutex(LoopMetrics())
+
+    func record(route: String, service: String, status: Int, since start: NIODeadline) {
+        state.withLock { $0.record(route: route, service: service, status: status, since: start) }
+    }
+
+    var snapshot: MetricsSnapshot { state.withLock { $0.snapshot } }
+}
+
+/// A system call of the epoll data plane failed.
+struct EpollError: Error, CustomStringConvertible {
+    let description: String
+    init(_ call: String, _ code: Int32) { description = "\(call): \(String(cString: strerror(code)))" }
+}
+#endif

@@ -1,0 +1,197 @@
+#if canImport(Glibc)
+import CFlotillaEpoll
+import Glibc
+import NIOCore
+
+/// Something registered in an ``EpollLoop``: told when its descriptor is readable (or closed) and writable.
+protocol EpollSocket: AnyObject {
+    func readable()
+    func writable()
+    /// The loop's tick (every 100 ms): deadlines.
+    func tick(now: NIODeadline)
+}
+
+/// One thread of the epoll data plane: its own epoll set, clients, upstream connections (pooled per endpoint),
+/// balancer state and request ids. Nothing in it is shared with another thread but the runtime's snapshot, the
+/// clusters' thread-safe health state and the metrics behind their lock.
+final class EpollLoop {
+    let plane: EpollDataPlane.Shared
+    let index: Int
+    let epoll: Int32
+    private let listener: Int32
+    let balancer = LoopBalancer()
+    let requestIDs = RequestIDGenerator()
+    let allocator = ByteBufferAllocator()
+    var localPort: String { plane.localPort }
+    private var sockets: [(any EpollSocket)?] = []
+    /// The events each descriptor is watched for (epoll_ctl only when they change).
+    private var interests: [UInt32] = []
+    private var idle: [String: [EpollUpstream]] = [:]
+    private var listening = true
+    private static let maxIdlePerEndpoint = 256
+    private static let tickMilliseconds: Int32 = 100
+
+    init(plane: EpollDataPlane.Shared, index: Int) {
+        self.plane = plane
+        self.index = index
+        self.epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        self.listener = plane.listeners[index]
+        _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue)
+        _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, plane.wakeups[index], EPOLLIN.rawValue)
+    }
+
+    /// Runs until the data plane stops, then closes every connection it still has.
+    func run() {
+        var descriptors = [Int32](repeating: 0, count: 256)
+        var masks = [UInt32](repeating: 0, count: 256)
+        var lastTick = NIODeadline.now()
+        while !plane.isStopping {
+            let count = flotilla_epoll_wait(epoll, &descriptors, &masks, 256, Self.tickMilliseconds)
+            if count < 0, errno != EINTR { break }
+            for slot in 0..<Int(max(count, 0)) {
+                let fd = descriptors[slot]
+                let mask = masks[slot]
+                if fd == listener {
+                    accept()
+                    continue
+                }
+                if fd == plane.wakeups[index] {
+                    var value: UInt64 = 0
+                    _ = Glibc.read(fd, &value, 8)
+                    if plane.acceptsStopped, listening { stopListening() }
+                    continue
+                }
+                guard let socket = socket(fd) else { continue }
+                if mask & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue | EPOLLRDHUP.rawValue) != 0 { socket.readable() }
+                if mask & EPOLLOUT.rawValue != 0, let again = self.socket(fd), again === socket { socket.writable() }
+            }
+            let now = NIODeadline.now()
+            if now - lastTick >= .milliseconds(Int64(Self.tickMilliseconds)) {
+                lastTick = now
+                if plane.acceptsStopped, listening { stopListening() }
+                for socket in sockets { socket?.tick(now: now) }
+            }
+        }
+        for case let socket? in sockets { if let closable = socket as? any EpollClosable { closable.closeNow() } }
+        Glibc.close(epoll)
+    }
+
+    private func stopListening() {
+        listening = false
+        _ = flotilla_epoll_control(epoll, EPOLL_CTL_DEL, listener, 0)
+    }
+
+    private func accept() {
+        for _ in 0..<64 {
+            let fd = flotilla_accept(listener)
+            if fd < 0 {
+                if errno == EINVAL { stopListening() }
+                return
+            }
+            var one: Int32 = 1
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let client = EpollClient(loop: self, fd: fd, clientAddress: Self.peerAddress(fd))
+            register(fd, client, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+        }
+    }
+
+    // MARK: The socket table
+
+    func socket(_ fd: Int32) -> (any EpollSocket)? {
+        Int(fd) < sockets.count ? sockets[Int(fd)] : nil
+    }
+
+    func register(_ fd: Int32, _ socket: any EpollSocket, events: UInt32) {
+        let slot = Int(fd)
+        if slot >= sockets.count {
+            sockets.append(contentsOf: repeatElement(nil, count: slot + 1 - sockets.count))
+            interests.append(contentsOf: repeatElement(0, count: slot + 1 - interests.count))
+        }
+        sockets[slot] = socket
+        interests[slot] = events
+        _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, fd, events)
+    }
+
+    func watch(_ fd: Int32, events: UInt32) {
+        let slot = Int(fd)
+        guard slot < interests.count, interests[slot] != events else { return }
+        interests[slot] = events
+        _ = flotilla_epoll_control(epoll, EPOLL_CTL_MOD, fd, events)
+    }
+
+    /// Forgets `fd` (leaves the epoll set); the caller closes it or hands it on.
+    func forget(_ fd: Int32) {
+        _ = flotilla_epoll_control(epoll, EPOLL_CTL_DEL, fd, 0)
+        if Int(fd) < sockets.count { sockets[Int(fd)] = nil }
+    }
+
+    // MARK: Upstream connections
+
+    /// An idle connection to the endpoint keyed `key`, or a new one (connecting); nil when the address is not an
+    /// IP address (names are resolved by the NIO data plane) or the socket could not be made.
+    func upstream(key: String, host: String, port: Int) -> EpollUpstream? {
+        while let connection = idle[key]?.popLast() {
+            if connection.isOpen {
+                connection.reused = true
+                return connection
+            }
+        }
+        guard let address = try? SocketAddress(ipAddress: host, port: port) else { return nil }
+        return EpollUpstream.connect(loop: self, key: key, address: address)
+    }
+
+    func release(_ connection: EpollUpstream) {
+        guard connection.isOpen else { return }
+        if idle[connection.key, default: []].count < Self.maxIdlePerEndpoint {
+            idle[connection.key, default: []].append(connection)
+        } else {
+            connection.closeNow()
+        }
+    }
+
+    /// A pooled connection closed: it leaves the idle list.
+    func closed(_ connection: EpollUpstream) {
+        idle[connection.key]?.removeAll { $0 === connection }
+    }
+
+    var idleCounts: [String: Int] { idle.mapValues(\.count) }
+
+    // MARK: Handing a client to NIO
+
+    /// Gives the client connection to the NIO data plane, with the bytes read from it and not yet answered.
+    func handOff(fd: Int32, unread: ByteBuffer) {
+        forget(fd)
+        plane.handOff(fd, unread)
+    }
+
+    func recordCompletion(route: String, service: String, status: Int, since start: NIODeadline) {
+        plane.metrics[index].record(route: route, service: service, status: status, since: start)
+    }
+
+    private static func peerAddress(_ fd: Int32) -> String {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        guard result == 0 else { return "" }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            var address = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr } }
+            inet_ntop(AF_INET, &address, &text, socklen_t(text.count))
+        case AF_INET6:
+            var address = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr } }
+            inet_ntop(AF_INET6, &address, &text, socklen_t(text.count))
+        default:
+            return ""
+        }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// A socket the loop closes when it stops.
+protocol EpollClosable {
+    func closeNow()
+}
+#endif

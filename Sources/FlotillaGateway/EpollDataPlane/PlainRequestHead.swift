@@ -1,0 +1,125 @@
+import NIOHTTP1
+
+/// A request head the epoll data plane proxies itself: `GET` or `HEAD`, HTTP/1.1, one Host, no body, no upgrade,
+/// no `Expect`, no Connection tokens but `close` and `keep-alive`, every line strictly well-formed. Anything else
+/// (or anything this parser is unsure of) is handed, unread, to the NIO data plane, whose llhttp parser answers it;
+/// so this parser only ever accepts a subset of what llhttp accepts, and never rejects anything itself.
+struct PlainRequestHead {
+    let isHEAD: Bool
+    let uri: String
+    let headers: HTTPHeaders
+    let host: String
+    let keepAlive: Bool
+    /// Bytes of the head, the final blank line included.
+    let length: Int
+
+    var method: String { isHEAD ? "HEAD" : "GET" }
+
+    enum Outcome {
+        /// No blank line yet.
+        case incomplete
+        /// Not a plain request: the NIO data plane takes the connection.
+        case notPlain
+        case plain(PlainRequestHead)
+    }
+
+    /// The longest head this data plane reads (a longer one goes to NIO's parser and its limits).
+    static let maximumLength = 16 * 1024
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        var end = -1
+        var index = 0
+        let count = min(bytes.count, maximumLength)
+        while index + 3 < count {
+            if bytes[index + 3] != HeaderBytes.lf {
+                index += bytes[index + 3] == HeaderBytes.cr ? 1 : 4
+                continue
+            }
+            if bytes[index] == HeaderBytes.cr, bytes[index + 1] == HeaderBytes.lf, bytes[index + 2] == HeaderBytes.cr {
+                end = index + 4
+                break
+            }
+            index += 1
+        }
+        guard end > 0 else { return bytes.count >= maximumLength ? .notPlain : .incomplete }
+        return parseHead(UnsafeRawBufferPointer(rebasing: bytes[0..<end])).map(Outcome.plain) ?? .notPlain
+    }
+
+    private static func parseHead(_ head: UnsafeRawBufferPointer) -> PlainRequestHead? {
+        var cursor = 0
+        let isHEAD: Bool
+        if head.starts(with: "GET /".utf8) {
+            isHEAD = false
+            cursor = 4
+        } else if head.starts(with: "HEAD /".utf8) {
+            isHEAD = true
+            cursor = 5
+        } else {
+            return nil
+        }
+        let uriStart = cursor
+        while cursor < head.count, head[cursor] > 0x20, head[cursor] < 0x7F { cursor += 1 }
+        let uriEnd = cursor
+        guard head.count - cursor >= 10,
+            UnsafeRawBufferPointer(rebasing: head[cursor..<cursor + 10]).elementsEqual(" HTTP/1.1\r".utf8),
+            head[cursor + 10] == HeaderBytes.lf
+        else { return nil }
+        cursor += 11
+        var headers = HTTPHeaders()
+        var host: String?
+        var keepAlive = true
+        // Field lines until the blank line (the head ends with CRLF CRLF, checked by the caller).
+        while cursor < head.count - 2 {
+            let nameStart = cursor
+            while cursor < head.count, HeaderBytes.isTokenByte(head[cursor]) { cursor += 1 }
+            guard cursor > nameStart, cursor < head.count, head[cursor] == HeaderBytes.colon else { return nil }
+            let nameEnd = cursor
+            cursor += 1
+            while cursor < head.count, head[cursor] == HeaderBytes.space || head[cursor] == HeaderBytes.tab { cursor += 1 }
+            let valueStart = cursor
+            while cursor < head.count, head[cursor] != HeaderBytes.cr {
+                guard HeaderBytes.isValueByte(head[cursor]) else { return nil }
+                cursor += 1
+            }
+            guard cursor + 1 < head.count, head[cursor + 1] == HeaderBytes.lf else { return nil }
+            var valueEnd = cursor
+            while valueEnd > valueStart, head[valueEnd - 1] == HeaderBytes.space || head[valueEnd - 1] == HeaderBytes.tab { valueEnd -= 1 }
+            cursor += 2
+            let name = UnsafeRawBufferPointer(rebasing: head[nameStart..<nameEnd])
+            let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])
+            switch name.count {
+            case 4 where HeaderBytes.equalsIgnoringCase(name, "host"):
+                guard host == nil, !value.isEmpty else { return nil }
+                host = String(decoding: value, as: UTF8.self)
+            case 10 where HeaderBytes.equalsIgnoringCase(name, "connection"):
+                for token in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
+                    let trimmed = token.drop { $0 == HeaderBytes.space || $0 == HeaderBytes.tab }
+                    let bare = trimmed.reversed().drop { $0 == HeaderBytes.space || $0 == HeaderBytes.tab }.reversed()
+                    if HeaderBytes.equalsIgnoringCase(bare, "close".utf8) {
+                        keepAlive = false
+                    } else if !HeaderBytes.equalsIgnoringCase(bare, "keep-alive".utf8) {
+                        return nil  // Connection naming other fields: NIO's path removes them.
+                    }
+                }
+            case 14 where HeaderBytes.equalsIgnoringCase(name, "content-length"):
+                guard value.count == 1, value[0] == UInt8(ascii: "0") else { return nil }
+            case 17 where HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"),
+                7 where HeaderBytes.equalsIgnoringCase(name, "upgrade"),
+                6 where HeaderBytes.equalsIgnoringCase(name, "expect"):
+                return nil
+            default:
+                break
+            }
+            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+        }
+        guard let host else { return nil }
+        return PlainRequestHead(
+            isHEAD: isHEAD,
+            uri: String(decoding: UnsafeRawBufferPointer(rebasing: head[uriStart..<uriEnd]), as: UTF8.self),
+            headers: headers,
+            host: host,
+            keepAlive: keepAlive,
+            length: head.count
+        )
+    }
+}
