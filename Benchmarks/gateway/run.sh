@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Gateway benchmark: nginx (proxy_pass with upstream keepalive) vs `flotilla gateway`, same upstream (nginx
-# answering `return 200` on loopback), same run, alternating: wrk -t2 -c64 -d15s --latency. Also reports each
+# Gateway benchmark: nginx (proxy_pass with upstream keepalive) vs `flotilla gateway` (its default epoll data
+# plane; also `--data-plane nio`, and a route with jwt + rate-limiting), same upstream (nginx answering
+# `return 200` on loopback), same run, alternating: wrk -t2 -c64 -d15s --latency. Also reports each
 # proxy's user and system CPU per request (from /proc/PID/stat around each wrk run), a figure much steadier than
 # req/s on a shared machine.
 #
@@ -19,6 +20,8 @@ UPSTREAM_PORT=${UPSTREAM_PORT:-18180}
 NGINX_PORT=${NGINX_PORT:-18181}
 GATEWAY_PORT=${GATEWAY_PORT:-18182}
 ADMIN_PORT=${ADMIN_PORT:-18183}
+NIO_PORT=${NIO_PORT:-18184}
+NIO_ADMIN_PORT=${NIO_ADMIN_PORT:-18185}
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2"; apt-get install -y "$2" >/dev/null; }; }
 need nginx nginx
@@ -102,6 +105,11 @@ nginx -p "$WORK" -c "$WORK/proxy.conf"
     >"$WORK/logs/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 PIDS+=("$GATEWAY_PID")
+# The same gateway on the SwiftNIO data plane alone, for comparison.
+"$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$NIO_PORT" --admin-port "$NIO_ADMIN_PORT" --host 127.0.0.1 \
+    --data-plane nio >"$WORK/logs/gateway-nio.log" 2>&1 &
+NIO_PID=$!
+PIDS+=("$NIO_PID")
 for _ in $(seq 50); do
     curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/" && curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break
     sleep 0.2
@@ -147,12 +155,14 @@ run_wrk() { # name "pids" port [path] [header]
 echo "warming up (3s each)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$GATEWAY_PORT/" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NIO_PORT/" >/dev/null
 
 NGINX_WORKERS=$(pgrep -P "$(cat "$WORK/proxy.pid")" | tr '\n' ' ')
 RESULTS=()
 for round in $(seq "$ROUNDS"); do
     RESULTS+=("$round $(run_wrk nginx "$NGINX_WORKERS" "$NGINX_PORT")")
     RESULTS+=("$round $(run_wrk gateway "$GATEWAY_PID" "$GATEWAY_PORT")")
+    RESULTS+=("$round $(run_wrk nio-only "$NIO_PID" "$NIO_PORT")")
     RESULTS+=("$round $(run_wrk +plugins "$GATEWAY_PID" "$GATEWAY_PORT" /plugins/ "Authorization: Bearer $TOKEN")")
     RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status")
     HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$GATEWAY_PID/status")
@@ -176,7 +186,9 @@ printf "%s\n" "${RESULTS[@]}" | awk '
     $2 == "nginx" { nr += $3; np50 += $4; np99 += $5; ncpu += $6 + $7; n++ }
     $2 == "gateway" { gr += $3; gp50 += $4; gp99 += $5; gcpu += $6 + $7; g++ }
     $2 == "+plugins" { pr += $3; pp99 += $5; p++ }
+    $2 == "nio-only" { xr += $3; xp99 += $5; xcpu += $6 + $7; x++ }
     END { if (n && g) printf "mean: nginx %.0f req/s p50 %.3f ms p99 %.3f ms | gateway %.0f req/s p50 %.3f ms p99 %.3f ms | throughput %.2fx, p99 %.2fx\n",
         nr/n, np50/n, np99/n, gr/g, gp50/g, gp99/g, (gr/g)/(nr/n), (gp99/g)/(np99/n)
           if (n && g) printf "CPU per request (user + sys): nginx %.1f µs, gateway %.1f µs | %.2fx\n", ncpu/n, gcpu/g, (gcpu/g)/(ncpu/n)
+          if (n && x) printf "gateway on the NIO plane alone (--data-plane nio): %.0f req/s p99 %.3f ms, %.1f µs/req | %.2fx nginx\n", xr/x, xp99/x, xcpu/x, (xr/x)/(nr/n)
           if (n && p) printf "gateway with jwt + rate-limiting: %.0f req/s p99 %.3f ms | %.2fx nginx plain proxy\n", pr/p, pp99/p, (pr/p)/(nr/n) }'

@@ -30,8 +30,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Event loop threads (default: one per core).") var threads: Int?
     @Option(
         name: .customLong("data-plane"),
-        help: "epoll: plain requests on plain routes skip SwiftNIO's channel pipeline (Linux); nio: everything on SwiftNIO."
-    ) var dataPlane: GatewayDataPlane = .nio
+        help:
+            "epoll (default): plain requests on plain routes skip SwiftNIO's channel pipeline (Linux only; elsewhere as nio); nio: everything on SwiftNIO."
+    ) var dataPlane: GatewayDataPlane = .epoll
     @Option(
         name: .long,
         help: "The registry (Consul HTTP API) answering NAME.service.consul hosts (default: REGISTRY_URL, else CONSUL_HTTP_ADDR)."

@@ -24,6 +24,8 @@ final class EpollDataPlane: Sendable {
         let wakeups: [Int32]
         let metrics: [LockedLoopMetrics]
         let handOff: @Sendable (Int32, ByteBuffer) -> Void
+        /// Connections handed to the NIO plane so far.
+        let handOffs = Atomic<Int>(0)
         private let stopping = Atomic<Bool>(false)
         private let acceptStop = Atomic<Bool>(false)
 

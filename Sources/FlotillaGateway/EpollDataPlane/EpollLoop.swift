@@ -2,6 +2,7 @@
 import CFlotillaEpoll
 import Glibc
 import NIOCore
+import Synchronization
 
 /// Something registered in an ``EpollLoop``: told when its descriptor is readable (or closed) and writable.
 protocol EpollSocket: AnyObject {
@@ -161,6 +162,7 @@ final class EpollLoop {
     /// Gives the client connection to the NIO data plane, with the bytes read from it and not yet answered.
     func handOff(fd: Int32, unread: ByteBuffer) {
         forget(fd)
+        plane.handOffs.add(1, ordering: .relaxed)
         plane.handOff(fd, unread)
     }
 

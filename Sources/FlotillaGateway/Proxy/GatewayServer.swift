@@ -10,7 +10,9 @@ public final class GatewayServer: Sendable {
     let group: MultiThreadedEventLoopGroup
     private let contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>]
     private let ownsGroup: Bool
+    #if canImport(Glibc)
     private let epollPlane = NIOLockedValueBox<EpollDataPlane?>(nil)
+    #endif
 
     public init(runtime: GatewayRuntime, options: GatewayServerOptions, group: MultiThreadedEventLoopGroup? = nil) {
         self.runtime = runtime
@@ -107,13 +109,24 @@ public final class GatewayServer: Sendable {
     /// Request counters and latency histograms summed over all event loops.
     func metrics() async -> MetricsSnapshot {
         var total = MetricsSnapshot()
+        #if canImport(Glibc)
         if let plane = epollPlane.withLockedValue({ $0 }) { total.add(plane.metrics) }
+        #endif
         for (id, bound) in contexts {
             _ = id
             let loop = bound.eventLoop
             if let part = try? await loop.submit({ bound.value.metrics.snapshot }).get() { total.add(part) }
         }
         return total
+    }
+
+    /// Client connections the epoll data plane handed to the NIO plane (0 with the NIO plane alone).
+    var epollHandOffs: Int {
+        #if canImport(Glibc)
+        return epollPlane.withLockedValue { $0 }?.shared.handOffs.load(ordering: .relaxed) ?? 0
+        #else
+        return 0
+        #endif
     }
 
     /// Idle upstream connections per endpoint, summed over event loops.
@@ -128,7 +141,9 @@ public final class GatewayServer: Sendable {
     }
 
     public func shutdown() async throws {
+        #if canImport(Glibc)
         if let plane = epollPlane.withLockedValue({ $0 }) { await plane.stop() }
+        #endif
         for bound in contexts.values {
             try? await bound.eventLoop.submit {
                 bound.value.pool.closeAll()

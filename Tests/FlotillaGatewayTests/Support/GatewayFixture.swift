@@ -41,9 +41,10 @@ struct GatewayFixture {
 }
 
 extension GatewayDataPlane {
-    /// The data plane the gateway tests run on: FLOTILLA_TEST_DATA_PLANE (nio or epoll), else nio.
+    /// The data plane the gateway tests run on: FLOTILLA_TEST_DATA_PLANE (nio or epoll), else epoll (the
+    /// command's default). CI runs the gateway suites on both.
     static var forTests: GatewayDataPlane {
-        ProcessInfo.processInfo.environment["FLOTILLA_TEST_DATA_PLANE"].flatMap(GatewayDataPlane.init(rawValue:)) ?? .nio
+        ProcessInfo.processInfo.environment["FLOTILLA_TEST_DATA_PLANE"].flatMap(GatewayDataPlane.init(rawValue:)) ?? .epoll
     }
 }
 

@@ -1,0 +1,190 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+@testable import FlotillaGateway
+
+extension RawResponse {
+    /// The URI the test upstream says it received (its JSON answer escapes slashes).
+    var upstreamURI: String? {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["uri"] as? String
+    }
+}
+
+#if canImport(Glibc)
+/// The epoll data plane next to the NIO plane: which requests it keeps, how a connection moves to NIO (its unread
+/// bytes first), and that both planes' requests are counted. (Every other gateway suite runs on the plane
+/// FLOTILLA_TEST_DATA_PLANE names, so both planes run all of them in CI.)
+@Suite("Epoll data plane: plain requests without NIO's pipeline, everything else handed to NIO")
+struct EpollDataPlaneTests {
+    static func config(_ port: Int) -> String {
+        """
+        _format_version: "3.0"
+        services:
+          - name: backend
+            url: http://127.0.0.1:\(port)
+            routes:
+              - name: plain
+                paths: [/plain]
+                strip_path: false
+              - name: bytes
+                paths: [/bytes]
+                strip_path: false
+              - name: limited
+                paths: [/limited]
+                strip_path: false
+                plugins:
+                  - name: rate-limiting
+                    config: {minute: 1000}
+        """
+    }
+
+    static func get(_ path: String, extra: String = "") -> String {
+        "GET \(path) HTTP/1.1\r\nHost: gateway.test\r\n\(extra)\r\n"
+    }
+
+    static func start(_ port: Int, options: (inout GatewayServerOptions) -> Void = { _ in }) async throws -> GatewayFixture {
+        try await GatewayFixture.start(config(port), threads: 2, plugins: .kong(PluginServices())) {
+            $0.dataPlane = .epoll
+            options(&$0)
+        }
+    }
+
+    @Test("plain requests stay on the epoll plane; a plugin route moves the connection to NIO, which answers the rest")
+    func handOffOnPluginRoute() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await Self.start(upstream.port)
+        let client = try await RawClientConnection.connect(port: gateway.port)
+        do {
+            try await client.send(Self.get("/plain/one"))
+            try await client.waitForResponses(1)
+            try await client.send(Self.get("/plain/two"))
+            let two = RawResponses.split(try await client.waitForResponses(2))
+            #expect(two.map(\.status) == [200, 200])
+            #expect(two.allSatisfy { $0.field("x-request-id")?.count == 32 })
+            #expect(two.allSatisfy { $0.field("x-ratelimit-limit-minute") == nil })
+            #expect(gateway.server.epollHandOffs == 0)
+
+            try await client.send(Self.get("/limited/three"))
+            let three = RawResponses.split(try await client.waitForResponses(3))
+            #expect(three[2].status == 200)
+            #expect(three[2].field("x-ratelimit-limit-minute") == "1000")
+            #expect(gateway.server.epollHandOffs == 1)
+
+            try await client.send(Self.get("/plain/four"))
+            let four = RawResponses.split(try await client.waitForResponses(4))
+            #expect(four[3].status == 200)
+            #expect(four[3].upstreamURI == "/plain/four")
+            #expect(gateway.server.epollHandOffs == 1)
+            #expect(upstream.connections >= 1)
+
+            let metrics = await gateway.server.metrics()
+            let counted = metrics.requests.filter { $0.key.status == 200 }.values.reduce(0, +)
+            #expect(counted == 4)
+        } catch {
+            Issue.record(error)
+        }
+        await client.close()
+        try await gateway.stop()
+    }
+
+    @Test("pipelined requests in one write, plain and not, are answered in order")
+    func pipelinedMixedRequests() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await Self.start(upstream.port)
+        let client = try await RawClientConnection.connect(port: gateway.port)
+        do {
+            try await client.send(Self.get("/plain/a") + Self.get("/limited/b") + Self.get("/plain/c"))
+            let responses = RawResponses.split(try await client.waitForResponses(3))
+            #expect(responses.map(\.status) == [200, 200, 200])
+            #expect(responses[0].upstreamURI == "/plain/a")
+            #expect(responses[1].upstreamURI == "/limited/b")
+            #expect(responses[1].field("x-ratelimit-limit-minute") == "1000")
+            #expect(responses[2].upstreamURI == "/plain/c")
+            #expect(responses[0].field("x-ratelimit-limit-minute") == nil)
+        } catch {
+            Issue.record(error)
+        }
+        await client.close()
+        try await gateway.stop()
+    }
+
+    @Test("a head that arrives in pieces, a body, HTTP/1.0 and a malformed line all go to NIO and get its answers")
+    func notPlainRequests() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await Self.start(upstream.port)
+        do {
+            let pieces = try await RawClientConnection.connect(port: gateway.port)
+            try await pieces.send("GET /plain/pie")
+            try await Task.sleep(for: .milliseconds(50))
+            try await pieces.send("ces HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
+            let answer = RawResponses.split(try await pieces.waitForResponses(1))
+            #expect(answer.first?.status == 200)
+            #expect(answer.first?.upstreamURI == "/plain/pieces")
+            await pieces.close()
+
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let echoed = try await http.send(.POST, "\(gateway.base)/plain/echo", body: "a body for the upstream")
+            #expect(echoed.status == 200)
+            try await http.shutdown()
+
+            let old = try await RawTCP.exchange(port: gateway.port, Array("GET /plain/old HTTP/1.0\r\n\r\n".utf8))
+            #expect(old.hasPrefix("HTTP/1.1 200"))
+            let bad = try await RawTCP.exchange(port: gateway.port, Array("GET /plain HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n".utf8))
+            #expect(bad.hasPrefix("HTTP/1.1 400"))
+            #expect(gateway.server.epollHandOffs == 4)
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+    }
+
+    @Test("a large response reaches a client whole through the epoll plane (writes that do not fit wait for the client)")
+    func largeResponse() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await Self.start(upstream.port)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let reply = try await http.send(.GET, "\(gateway.base)/bytes/\(8 << 20)")
+            #expect(reply.status == 200)
+            #expect(reply.body.utf8.count == 8 << 20)
+            #expect(gateway.server.epollHandOffs == 0)
+        } catch {
+            Issue.record(error)
+        }
+        try await http.shutdown()
+        try await gateway.stop()
+    }
+
+    @Test("an idle kept-alive connection on the epoll plane is closed after idleTimeout")
+    func idleTimeout() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await Self.start(upstream.port) { $0.idleTimeout = .milliseconds(300) }
+        let client = try await RawClientConnection.connect(port: gateway.port)
+        do {
+            try await client.send(Self.get("/plain/x"))
+            try await client.waitForResponses(1)
+            try await client.waitForClose(timeout: .seconds(3))
+            #expect(client.isClosed)
+        } catch {
+            Issue.record(error)
+        }
+        await client.close()
+        try await gateway.stop()
+    }
+
+    @Test("after the listener closes, new connections are refused while the gateway stops")
+    func closingTheListener() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await Self.start(upstream.port)
+        try await gateway.channel.close()
+        await #expect(throws: (any Error).self) {
+            let client = try await RawClientConnection.connect(port: gateway.port)
+            try await client.send(Self.get("/plain/late"))
+            try await client.waitForResponses(1, headOnly: [])
+        }
+        try await gateway.server.shutdown()
+    }
+}
+#endif
