@@ -39,6 +39,9 @@ final class EpollClient: EpollSocket, EpollClosable {
         let serviceLabel: String
         let startedAt: NIODeadline
         var upstream: EpollUpstream?
+        /// The request head as sent upstream (sent again once if a kept-alive connection turns out closed).
+        var request = ByteBuffer()
+        var retriedStale = false
         var keepAlive: Bool
         var status = 0
         var responseStarted = false
@@ -151,7 +154,7 @@ final class EpollClient: EpollSocket, EpollClosable {
         for (name, value) in headers where name.utf8.count == 12 && HeaderBytes.equalsIgnoringCase(name, "x-request-id") { requestID = value }
         let id = requestID ?? loop.requestIDs.make()
         let now = NIODeadline.now()
-        exchange = Exchange(
+        let exchange = Exchange(
             head: head,
             target: target,
             endpoint: endpoint,
@@ -163,20 +166,19 @@ final class EpollClient: EpollSocket, EpollClosable {
             keepAlive: head.keepAlive,
             deadline: now + (upstream.isConnecting ? target.connectTimeout : target.readTimeout)
         )
-        upstream.client = self
-        upstream.send(
-            ForwardedHeaders.upstreamRequest(
-                method: head.method,
-                fields: headers,
-                uri: target.upstreamURI,
-                hostHeader: target.hostHeader,
-                clientAddress: clientAddress,
-                localPort: loop.localPort,
-                requestID: id,
-                allocator: loop.allocator
-            ),
-            isHEAD: head.isHEAD
+        exchange.request = ForwardedHeaders.upstreamRequest(
+            method: head.method,
+            fields: headers,
+            uri: target.upstreamURI,
+            hostHeader: target.hostHeader,
+            clientAddress: clientAddress,
+            localPort: loop.localPort,
+            requestID: id,
+            allocator: loop.allocator
         )
+        self.exchange = exchange
+        upstream.client = self
+        upstream.send(exchange.request, isHEAD: head.isHEAD)
     }
 
     /// Whether this data plane proxies requests to `target` itself: no plugins, fault, retry policy, connection
@@ -240,14 +242,27 @@ final class EpollClient: EpollSocket, EpollClosable {
     }
 
     /// The upstream closed or reset before the response ended. A kept-alive connection that closed before any
-    /// answer was stale: the NIO plane sends the request again on a new one (as it does for its own). A new one
-    /// that closed is a 502, not retried (Kong retries only connection failures).
+    /// answer was stale: the request goes again, once, on a new connection (the NIO plane does the same). A new
+    /// one that closed is a 502, not retried (Kong retries only connection failures).
     func upstreamReset() {
         guard let exchange else { return }
         if exchange.responseStarted {
             abort()
-        } else if exchange.upstream?.reused ?? false {
-            abandonAttempt(recordFailure: false)
+        } else if exchange.upstream?.reused ?? false, !exchange.retriedStale {
+            exchange.retriedStale = true
+            exchange.upstream?.client = nil
+            exchange.upstream?.closeNow()
+            let address = exchange.target.cluster.endpoints[exchange.endpoint]
+            guard
+                let fresh = loop.newUpstream(key: exchange.target.cluster.poolKeys[exchange.endpoint], host: address.host, port: address.port)
+            else {
+                abandonAttempt(recordFailure: false)
+                return
+            }
+            exchange.upstream = fresh
+            exchange.deadline = .now() + exchange.target.connectTimeout
+            fresh.client = self
+            fresh.send(exchange.request, isHEAD: exchange.head.isHEAD)
         } else {
             failBeforeResponse(.badGateway, GatewayErrorResponse.badGateway, failure: .connection)
         }

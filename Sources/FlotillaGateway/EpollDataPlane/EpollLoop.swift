@@ -137,6 +137,11 @@ final class EpollLoop {
                 return connection
             }
         }
+        return newUpstream(key: key, host: host, port: port)
+    }
+
+    /// A new connection (connecting) to `host:port`, never an idle one.
+    func newUpstream(key: String, host: String, port: Int) -> EpollUpstream? {
         guard let address = try? SocketAddress(ipAddress: host, port: port) else { return nil }
         return EpollUpstream.connect(loop: self, key: key, address: address)
     }

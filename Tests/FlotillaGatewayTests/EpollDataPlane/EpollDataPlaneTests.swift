@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
@@ -154,6 +155,45 @@ struct EpollDataPlaneTests {
             Issue.record(error)
         }
         try await http.shutdown()
+        try await gateway.stop()
+    }
+
+    @Test("a kept-alive upstream connection found closed is replaced once, on the epoll plane; a new one closing is a 502")
+    func staleUpstreamConnection() async throws {
+        let seen = NIOLockedValueBox(0)
+        let upstream = try await ScriptedUpstream.start { request in
+            if request.path == "/plain/close-once" {
+                let count = seen.withLockedValue { count in
+                    count += 1
+                    return count
+                }
+                if count == 1 { return ScriptedAnswer("", close: true) }
+            }
+            if request.path == "/plain/close-always" { return ScriptedAnswer("", close: true) }
+            return ScriptedAnswer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        }
+        let gateway = try await Self.start(upstream.port)
+        let client = try await RawClientConnection.connect(port: gateway.port)
+        do {
+            try await client.send(Self.get("/plain/ok"))
+            try await client.waitForResponses(1)
+            try await client.send(Self.get("/plain/close-once"))
+            try await client.waitForResponses(2)
+            try await client.send(Self.get("/plain/close-always"))
+            let responses = RawResponses.split(try await client.waitForResponses(3))
+            #expect(responses.map(\.status) == [200, 200, 502])
+            // close-always went first on the kept-alive connection of close-once's retry (stale: sent again), then on
+            // a new one, which closing made the 502.
+            #expect(
+                upstream.requests.map(\.path) == [
+                    "/plain/ok", "/plain/close-once", "/plain/close-once", "/plain/close-always", "/plain/close-always",
+                ]
+            )
+            #expect(gateway.server.epollHandOffs == 0)
+        } catch {
+            Issue.record(error)
+        }
+        await client.close()
         try await gateway.stop()
     }
 
