@@ -22,7 +22,7 @@ final class EpollDataPlane: Sendable {
         let localPort: String
         /// One eventfd per loop, to wake it (stop, stop accepting).
         let wakeups: [Int32]
-        let metrics: [LockedLoopMetrics]
+        let reports: [EpollLoopReport]
         let handOff: @Sendable (Int32, ByteBuffer) -> Void
         /// Connections handed to the NIO plane so far.
         let handOffs = Atomic<Int>(0)
@@ -42,7 +42,7 @@ final class EpollDataPlane: Sendable {
             self.listeners = listeners
             self.localPort = String(localPort)
             self.wakeups = (0..<threads).map { _ in eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
-            self.metrics = (0..<threads).map { _ in LockedLoopMetrics() }
+            self.reports = (0..<threads).map { _ in EpollLoopReport() }
             self.handOff = handOff
         }
 
@@ -137,7 +137,14 @@ final class EpollDataPlane: Sendable {
     /// Request counters and latency histograms of all loops.
     var metrics: MetricsSnapshot {
         var total = MetricsSnapshot()
-        for loop in shared.metrics { total.add(loop.snapshot) }
+        for report in shared.reports { total.add(report.snapshot) }
+        return total
+    }
+
+    /// Idle upstream connections per endpoint, summed over the loops (as of their last tick).
+    var idleConnections: [String: Int] {
+        var total: [String: Int] = [:]
+        for report in shared.reports { total.merge(report.idleConnections, uniquingKeysWith: +) }
         return total
     }
 
@@ -180,16 +187,22 @@ final class EpollDataPlane: Sendable {
     }
 }
 
-/// One epoll loop's metrics, behind a lock: the loop records, the admin API's scrape reads (an uncontended lock per
-/// request costs tens of nanoseconds).
-final class LockedLoopMetrics: Sendable {
-    private let state = Mutex(LoopMetrics())
+/// What one epoll loop tells the admin API, behind locks: its metrics (recorded per request; an uncontended lock
+/// costs tens of nanoseconds) and its idle upstream connections (copied on the loop's tick).
+final class EpollLoopReport: Sendable {
+    private let metrics = Mutex(LoopMetrics())
+    private let idle = Mutex<[String: Int]>([:])
 
     func record(route: String, service: String, status: Int, since start: NIODeadline) {
-        state.withLock { $0.record(route: route, service: service, status: status, since: start) }
+        metrics.withLock { $0.record(route: route, service: service, status: status, since: start) }
     }
 
-    var snapshot: MetricsSnapshot { state.withLock { $0.snapshot } }
+    var snapshot: MetricsSnapshot { metrics.withLock { $0.snapshot } }
+
+    var idleConnections: [String: Int] {
+        get { idle.withLock { $0 } }
+        set { idle.withLock { $0 = newValue } }
+    }
 }
 
 /// A system call of the epoll data plane failed.

@@ -71,6 +71,7 @@ final class EpollLoop {
                 lastTick = now
                 if plane.acceptsStopped, listening { stopListening() }
                 for socket in sockets { socket?.tick(now: now) }
+                plane.reports[index].idleConnections = idleCounts
             }
         }
         for case let socket? in sockets { if let closable = socket as? any EpollClosable { closable.closeNow() } }
@@ -160,7 +161,7 @@ final class EpollLoop {
         idle[connection.key]?.removeAll { $0 === connection }
     }
 
-    var idleCounts: [String: Int] { idle.mapValues(\.count) }
+    var idleCounts: [String: Int] { idle.filter { !$0.value.isEmpty }.mapValues(\.count) }
 
     // MARK: Handing a client to NIO
 
@@ -172,7 +173,7 @@ final class EpollLoop {
     }
 
     func recordCompletion(route: String, service: String, status: Int, since start: NIODeadline) {
-        plane.metrics[index].record(route: route, service: service, status: status, since: start)
+        plane.reports[index].record(route: route, service: service, status: status, since: start)
     }
 
     private static func peerAddress(_ fd: Int32) -> String {

@@ -132,6 +132,9 @@ public final class GatewayServer: Sendable {
     /// Idle upstream connections per endpoint, summed over event loops.
     func idleConnections() async -> [String: Int] {
         var total: [String: Int] = [:]
+        #if canImport(Glibc)
+        if let plane = epollPlane.withLockedValue({ $0 }) { total = plane.idleConnections }
+        #endif
         for bound in contexts.values {
             if let part = try? await bound.eventLoop.submit({ bound.value.pool.idleCounts }).get() {
                 total.merge(part, uniquingKeysWith: +)

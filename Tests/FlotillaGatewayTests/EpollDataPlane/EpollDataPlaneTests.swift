@@ -200,7 +200,7 @@ struct EpollDataPlaneTests {
     @Test("an idle kept-alive connection on the epoll plane is closed after idleTimeout")
     func idleTimeout() async throws {
         let upstream = try await TestUpstream.start(name: "up")
-        let gateway = try await Self.start(upstream.port) { $0.idleTimeout = .milliseconds(300) }
+        let gateway = try await Self.start(upstream.port) { $0.idleTimeout = .seconds(1) }
         let client = try await RawClientConnection.connect(port: gateway.port)
         do {
             try await client.send(Self.get("/plain/x"))
