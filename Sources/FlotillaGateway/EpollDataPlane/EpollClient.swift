@@ -238,7 +238,18 @@ final class EpollClient: EpollSocket, EpollClosable {
 
     /// A connect failed: the endpoint is marked (as the NIO plane marks it), and the NIO plane retries the request.
     func upstreamConnectFailed() {
-        abandonAttempt(recordFailure: true)
+        connectFailed()
+    }
+
+    /// A connect failed or timed out. To an IP address, the endpoint is marked as the NIO plane marks it; to a name
+    /// this plane resolved, the NIO plane (which tries every address of the name) decides, and the name is not used
+    /// here for a while.
+    private func connectFailed() {
+        guard let exchange else { return }
+        let host = exchange.target.cluster.endpoints[exchange.endpoint].host
+        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+        if !isAddress { loop.plane.hostAddresses.forget(host) }
+        abandonAttempt(recordFailure: isAddress)
     }
 
     /// The upstream closed or reset before the response ended. A kept-alive connection that closed before any
@@ -329,11 +340,10 @@ final class EpollClient: EpollSocket, EpollClosable {
     func flush() {
         guard isOpen else { return }
         writeOutbound()
-        guard isOpen else { return }
-        if exchange == nil {
-            if readsPaused { resumeReads() }
-            handleRequests()
-        }
+        // The next pipelined request waits while the client is not taking the answers already made.
+        guard isOpen, exchange == nil, outbound.readableBytes < Self.outputHighWater else { return }
+        if readsPaused { resumeReads() }
+        handleRequests()
     }
 
     private func writeOutbound() {
@@ -401,7 +411,7 @@ final class EpollClient: EpollSocket, EpollClosable {
             abort()
         } else if exchange.upstream?.isConnecting ?? false {
             // connect_timeout: the NIO plane retries, as it does for its own connect failures.
-            abandonAttempt(recordFailure: true)
+            connectFailed()
         } else {
             // read_timeout before the response started.
             failBeforeResponse(.gatewayTimeout, GatewayErrorResponse.timeout, failure: .timeout)

@@ -24,6 +24,7 @@ final class EpollDataPlane: Sendable {
         let wakeups: [Int32]
         let reports: [EpollLoopReport]
         let handOff: @Sendable (Int32, ByteBuffer) -> Void
+        let hostAddresses = HostAddressCache()
         /// Connections handed to the NIO plane so far.
         let handOffs = Atomic<Int>(0)
         private let stopping = Atomic<Bool>(false)

@@ -29,6 +29,7 @@ final class EpollLoop {
     private var interests: [UInt32] = []
     private var idle: [String: [EpollUpstream]] = [:]
     private var listening = true
+    private var acceptPaused = false
     private static let maxIdlePerEndpoint = 256
     private static let tickMilliseconds: Int32 = 100
 
@@ -70,6 +71,10 @@ final class EpollLoop {
             if now - lastTick >= .milliseconds(Int64(Self.tickMilliseconds)) {
                 lastTick = now
                 if plane.acceptsStopped, listening { stopListening() }
+                if acceptPaused, listening {
+                    acceptPaused = false
+                    _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue)
+                }
                 for socket in sockets { socket?.tick(now: now) }
                 plane.reports[index].idleConnections = idleCounts
             }
@@ -80,14 +85,24 @@ final class EpollLoop {
 
     private func stopListening() {
         listening = false
-        _ = flotilla_epoll_control(epoll, EPOLL_CTL_DEL, listener, 0)
+        if !acceptPaused { _ = flotilla_epoll_control(epoll, EPOLL_CTL_DEL, listener, 0) }
     }
 
     private func accept() {
         for _ in 0..<64 {
             let fd = flotilla_accept(listener)
             if fd < 0 {
-                if errno == EINVAL { stopListening() }
+                switch errno {
+                case EINVAL:
+                    stopListening()
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Out of descriptors or memory: stop accepting until the next tick instead of spinning on a
+                    // listener that stays readable.
+                    acceptPaused = true
+                    _ = flotilla_epoll_control(epoll, EPOLL_CTL_DEL, listener, 0)
+                default:
+                    break
+                }
                 return
             }
             var one: Int32 = 1
@@ -129,8 +144,8 @@ final class EpollLoop {
 
     // MARK: Upstream connections
 
-    /// An idle connection to the endpoint keyed `key`, or a new one (connecting); nil when the address is not an
-    /// IP address (names are resolved by the NIO data plane) or the socket could not be made.
+    /// An idle connection to the endpoint keyed `key`, or a new one (connecting); nil when a host name is not
+    /// resolved yet (``HostAddressCache``) or the socket could not be made.
     func upstream(key: String, host: String, port: Int) -> EpollUpstream? {
         while let connection = idle[key]?.popLast() {
             if connection.isOpen {
@@ -143,7 +158,9 @@ final class EpollLoop {
 
     /// A new connection (connecting) to `host:port`, never an idle one.
     func newUpstream(key: String, host: String, port: Int) -> EpollUpstream? {
-        guard let address = try? SocketAddress(ipAddress: host, port: port) else { return nil }
+        guard let address = (try? SocketAddress(ipAddress: host, port: port)) ?? plane.hostAddresses.address(of: host, port: port) else {
+            return nil
+        }
         return EpollUpstream.connect(loop: self, key: key, address: address)
     }
 

@@ -197,6 +197,31 @@ struct EpollDataPlaneTests {
         try await gateway.stop()
     }
 
+    @Test("an upstream host name is resolved in the background: its first request goes to NIO, later ones stay")
+    func hostNames() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await GatewayFixture.start(
+            Self.config(upstream.port).replacingOccurrences(of: "127.0.0.1", with: "localhost"),
+            threads: 1,
+            plugins: .kong(PluginServices())
+        ) { $0.dataPlane = .epoll }
+        // The test upstream listens on 127.0.0.1: if "localhost" first resolves to ::1 here, the epoll plane's
+        // connect fails and that request, too, goes to NIO (which tries every address).
+        let reachable = (try? SocketAddress.makeAddressResolvingHost("localhost", port: 0))?.protocol == .inet
+        do {
+            let first = try await RawTCP.exchange(port: gateway.port, Array(Self.get("/plain/one", extra: "Connection: close\r\n").utf8))
+            #expect(first.hasPrefix("HTTP/1.1 200"))
+            #expect(gateway.server.epollHandOffs == 1)
+            try await Task.sleep(for: .milliseconds(300))
+            let second = try await RawTCP.exchange(port: gateway.port, Array(Self.get("/plain/two", extra: "Connection: close\r\n").utf8))
+            #expect(second.hasPrefix("HTTP/1.1 200"))
+            #expect(gateway.server.epollHandOffs == (reachable ? 1 : 2))
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+    }
+
     @Test("an idle kept-alive connection on the epoll plane is closed after idleTimeout")
     func idleTimeout() async throws {
         let upstream = try await TestUpstream.start(name: "up")
