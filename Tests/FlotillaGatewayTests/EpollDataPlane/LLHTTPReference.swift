@@ -56,7 +56,7 @@ enum LLHTTPReference {
         case repeatedContentLength = "llhttp refuses a repeated Content-Length (even 0 twice); the parser takes it"
         case proxyConnection = "llhttp reads Proxy-Connection: close as Connection: close (not keep-alive); the parser ignores it"
         case closeThenTab = "llhttp does not see a Connection close token followed by blanks with an HT (keep-alive); the parser does"
-        case tabAfterContentLength = "llhttp refuses Content-Length: 0 followed by HT; the parser takes it"
+        case tabAfterContentLength = "llhttp refuses Content-Length: 0 followed by blanks with an HT; the parser takes it"
     }
 
     /// How llhttp's reading of `bytes` differs from `head`, which the parser read from them; empty when the two agree.
@@ -156,10 +156,10 @@ enum LLHTTPReference {
         }
     }
 
-    /// Whether a Content-Length field line of the head ends in an HT before its CR.
+    /// Whether a Content-Length field line of the head ends in blanks that include an HT.
     private static func contentLengthLineEndsInTab(_ head: ArraySlice<UInt8>) -> Bool {
-        String(decoding: head, as: UTF8.self).lowercased().split(separator: "\r\n").contains {
-            $0.hasPrefix("content-length:") && $0.hasSuffix("\t")
+        String(decoding: head, as: UTF8.self).lowercased().split(separator: "\r\n").contains { line in
+            line.hasPrefix("content-length:") && line.reversed().prefix { $0 == " " || $0 == "\t" }.contains("\t")
         }
     }
 
