@@ -1,7 +1,8 @@
 import NIOHTTP1
 
 /// A request head the epoll data plane proxies itself: `GET` or `HEAD`, HTTP/1.1, one Host, no body, no upgrade,
-/// no `Expect`, no Connection tokens but `close` and `keep-alive`, every line strictly well-formed. Anything else
+/// no `Expect` or `Proxy-Connection`, no Connection tokens but `close` and `keep-alive`, every line strictly
+/// well-formed, no blanks at the end of a value (llhttp keeps them, and reads a tab there differently). Anything else
 /// (or anything this parser is unsure of) is handed, unread, to the NIO data plane, whose llhttp parser answers it;
 /// so this parser only ever accepts a subset of what llhttp accepts, and never rejects anything itself.
 struct PlainRequestHead {
@@ -68,6 +69,7 @@ struct PlainRequestHead {
         var headers = HTTPHeaders()
         var host: String?
         var keepAlive = true
+        var sawContentLength = false
         // Field lines until the blank line (the head ends with CRLF CRLF, checked by the caller).
         while cursor < head.count - 2 {
             let nameStart = cursor
@@ -82,8 +84,10 @@ struct PlainRequestHead {
                 cursor += 1
             }
             guard cursor + 1 < head.count, head[cursor + 1] == HeaderBytes.lf else { return nil }
-            var valueEnd = cursor
-            while valueEnd > valueStart, head[valueEnd - 1] == HeaderBytes.space || head[valueEnd - 1] == HeaderBytes.tab { valueEnd -= 1 }
+            let valueEnd = cursor
+            // llhttp keeps blanks at the end of a value (and reads Content-Length or Connection with a tab there
+            // otherwise than a trimmed value would be read): such heads are not plain.
+            if valueEnd > valueStart, head[valueEnd - 1] == HeaderBytes.space || head[valueEnd - 1] == HeaderBytes.tab { return nil }
             cursor += 2
             let name = UnsafeRawBufferPointer(rebasing: head[nameStart..<nameEnd])
             let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])
@@ -92,6 +96,7 @@ struct PlainRequestHead {
                 guard host == nil, !value.isEmpty else { return nil }
                 host = String(decoding: value, as: UTF8.self)
             case 10 where HeaderBytes.equalsIgnoringCase(name, "connection"):
+                guard !value.contains(HeaderBytes.tab) else { return nil }
                 for token in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
                     let trimmed = token.drop { $0 == HeaderBytes.space || $0 == HeaderBytes.tab }
                     let bare = trimmed.reversed().drop { $0 == HeaderBytes.space || $0 == HeaderBytes.tab }.reversed()
@@ -102,10 +107,13 @@ struct PlainRequestHead {
                     }
                 }
             case 14 where HeaderBytes.equalsIgnoringCase(name, "content-length"):
-                guard value.count == 1, value[0] == UInt8(ascii: "0") else { return nil }
+                // One `0`, once (llhttp refuses a repeated Content-Length, even an equal one).
+                guard !sawContentLength, value.count == 1, value[0] == UInt8(ascii: "0") else { return nil }
+                sawContentLength = true
             case 17 where HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"),
                 7 where HeaderBytes.equalsIgnoringCase(name, "upgrade"),
-                6 where HeaderBytes.equalsIgnoringCase(name, "expect"):
+                6 where HeaderBytes.equalsIgnoringCase(name, "expect"),
+                16 where HeaderBytes.equalsIgnoringCase(name, "proxy-connection"):  // llhttp reads it as Connection
                 return nil
             default:
                 break

@@ -225,12 +225,12 @@ struct EpollDataPlaneTests {
     @Test("an idle kept-alive connection on the epoll plane is closed after idleTimeout")
     func idleTimeout() async throws {
         let upstream = try await TestUpstream.start(name: "up")
-        let gateway = try await Self.start(upstream.port) { $0.idleTimeout = .seconds(1) }
+        let gateway = try await Self.start(upstream.port) { $0.idleTimeout = .seconds(3) }
         let client = try await RawClientConnection.connect(port: gateway.port)
         do {
             try await client.send(Self.get("/plain/x"))
             try await client.waitForResponses(1)
-            try await client.waitForClose(timeout: .seconds(3))
+            try await client.waitForClose(timeout: .seconds(10))
             #expect(client.isClosed)
         } catch {
             Issue.record(error)

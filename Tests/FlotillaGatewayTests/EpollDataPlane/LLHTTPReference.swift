@@ -49,8 +49,7 @@ enum LLHTTPReference {
         var known: KnownDisagreement?
     }
 
-    /// Disagreements found by these tests and reported; the parser's owner decides the fix. Until then the tests
-    /// file them as known issues, so that any other disagreement still fails.
+    /// Disagreements these tests found once (the parser now refuses such heads); named when one comes back.
     enum KnownDisagreement: String, CaseIterable {
         case trailingBlanks = "llhttp keeps blanks (SP, HT) at the end of a field value; the parser drops them"
         case repeatedContentLength = "llhttp refuses a repeated Content-Length (even 0 twice); the parser takes it"
@@ -135,13 +134,7 @@ enum LLHTTPReference {
         let problems = disagreements(with: head, in: bytes)
         for problem in problems {
             let report = Comment(rawValue: "\"\(HeadMutator.escaped(bytes[..<min(head.length, bytes.count)]))\": \(problem)")
-            if let known = problem.known {
-                withKnownIssue(Comment(rawValue: known.rawValue), isIntermittent: true) {
-                    Issue.record(report, sourceLocation: sourceLocation)
-                }
-            } else {
-                Issue.record(report, sourceLocation: sourceLocation)
-            }
+            Issue.record(report, sourceLocation: sourceLocation)
         }
         return problems
     }

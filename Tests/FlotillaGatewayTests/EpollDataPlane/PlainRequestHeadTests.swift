@@ -53,8 +53,8 @@ struct PlainRequestHeadTests {
             ]
         ),
         Accepted(
-            label: "blanks around values are not part of them; inside they are",
-            text: "GET / HTTP/1.1\r\nHost:example.com\r\nX-A: \t a \t b \t\r\nX-Empty:\r\nX-Blank:  \t \r\n\r\n",
+            label: "blanks before values are not part of them; inside they are",
+            text: "GET / HTTP/1.1\r\nHost:example.com\r\nX-A: \t a \t b\r\nX-Empty:\r\nX-Blank:  \t \r\n\r\n",
             fields: [["Host", "example.com"], ["X-A", "a \t b"], ["X-Empty", ""], ["X-Blank", ""]]
         ),
         Accepted(
@@ -110,6 +110,11 @@ struct PlainRequestHeadTests {
 
     static let refused: [Refused] = [
         Refused(rule: "method POST", text: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"),
+        Refused(rule: "a space at the end of a value", text: "GET / HTTP/1.1\r\nHost: a \r\n\r\n"),
+        Refused(rule: "a tab at the end of a value", text: "GET / HTTP/1.1\r\nHost: a\r\nX-A: b\t\r\n\r\n"),
+        Refused(rule: "Content-Length twice", text: "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\ncontent-length: 0\r\n\r\n"),
+        Refused(rule: "Proxy-Connection", text: "GET / HTTP/1.1\r\nHost: a\r\nProxy-Connection: keep-alive\r\n\r\n"),
+        Refused(rule: "a tab inside Connection", text: "GET / HTTP/1.1\r\nHost: a\r\nConnection: close,\tkeep-alive\r\n\r\n"),
         Refused(rule: "method OPTIONS", text: "OPTIONS / HTTP/1.1\r\nHost: a\r\n\r\n"),
         Refused(rule: "method in lower case", text: "get / HTTP/1.1\r\nHost: a\r\n\r\n"),
         Refused(rule: "blank line before the request line", text: "\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"),
