@@ -7,7 +7,8 @@
 #
 #   Benchmarks/gateway/run.sh [rounds]        (default 2 rounds; needs a release build:
 #                                              swift build -c release --product flotilla)
-# Environment: DURATION (15s), CONNECTIONS (64), THREADS (2), FLOTILLA (path to the release binary).
+# Environment: DURATION (15s), CONNECTIONS (64), THREADS (wrk's, 2), GATEWAY_THREADS (the gateway's --threads;
+# default one per core), FLOTILLA (path to the release binary).
 set -euo pipefail
 
 ROUNDS=${1:-2}
@@ -102,12 +103,12 @@ TOKEN=$(python3 -c 'import jwt, time; print(jwt.encode({"iss": "bench-issuer", "
 nginx -p "$WORK" -c "$WORK/upstream.conf"
 nginx -p "$WORK" -c "$WORK/proxy.conf"
 "$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$GATEWAY_PORT" --admin-port "$ADMIN_PORT" --host 127.0.0.1 \
-    >"$WORK/logs/gateway.log" 2>&1 &
+    ${GATEWAY_THREADS:+--threads "$GATEWAY_THREADS"} >"$WORK/logs/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 PIDS+=("$GATEWAY_PID")
 # The same gateway on the SwiftNIO data plane alone, for comparison.
 "$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$NIO_PORT" --admin-port "$NIO_ADMIN_PORT" --host 127.0.0.1 \
-    --data-plane nio >"$WORK/logs/gateway-nio.log" 2>&1 &
+    --data-plane nio ${GATEWAY_THREADS:+--threads "$GATEWAY_THREADS"} >"$WORK/logs/gateway-nio.log" 2>&1 &
 NIO_PID=$!
 PIDS+=("$NIO_PID")
 for _ in $(seq 50); do
