@@ -88,11 +88,7 @@ final class EpollClient: EpollSocket, EpollClosable {
 
     func readable() {
         guard isOpen else { return }
-        var result = 0
-        inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: 8192) { buffer in
-            result = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            return max(result, 0)
-        }
+        let result = inbound.read(from: fd, reserving: 8192)
         if result <= 0 {
             if result < 0, errno == EAGAIN || errno == EINTR { return }
             clientClosed()
@@ -120,22 +116,13 @@ final class EpollClient: EpollSocket, EpollClosable {
     private func start(_ head: PlainRequestHead) {
         let snapshot = loop.plane.runtime.snapshot
         loop.balancer.reset(for: snapshot)
-        let uri = head.uri
-        let path: Substring
-        let query: Substring?
-        if let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            path = uri[..<mark]
-            query = uri[uri.index(after: mark)...]
-        } else {
-            path = uri[...]
-            query = nil
-        }
+        let target = RequestTarget(head.uri)
         let headers = head.headers
         let decision = snapshot.decide(
             method: head.method,
             host: DownstreamHandler.hostWithoutPort(head.host),
-            path: path,
-            query: query,
+            path: target.path,
+            query: target.query,
             headers: { headers.first(name: $0) }
         )
         guard case .proxy(let target) = decision, Self.isPlain(target, snapshot: snapshot),

@@ -100,11 +100,7 @@ final class EpollUpstream: EpollSocket, EpollClosable {
             return
         }
         inbound.clear()
-        var result = 0
-        inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: 16384) { buffer in
-            result = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            return max(result, 0)
-        }
+        let result = inbound.read(from: fd, reserving: 16384)
         if result <= 0 {
             if result < 0, errno == EAGAIN || errno == EINTR { return }
             upstreamClosed()

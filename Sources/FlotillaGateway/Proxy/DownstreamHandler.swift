@@ -162,15 +162,9 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             return
         }
         let host = Self.hostWithoutPort(hostValue ?? "")
-        let path: Substring
-        let query: Substring?
-        if let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            path = uri[..<mark]
-            query = uri[uri.index(after: mark)...]
-        } else {
-            path = uri[...]
-            query = nil
-        }
+        let requestTarget = RequestTarget(uri)
+        let path = requestTarget.path
+        let query = requestTarget.query
         let snapshot = runtime.snapshot
         loop.balancer.reset(for: snapshot)
         let headers = head.headers

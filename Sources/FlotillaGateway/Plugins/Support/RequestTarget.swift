@@ -8,7 +8,7 @@ struct RequestTarget: Sendable {
 
     init(_ target: String?) {
         let target = target ?? "/"
-        if let mark = target.firstIndex(of: "?") {
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             path = target[..<mark]
             query = target[target.index(after: mark)...]
         } else {
