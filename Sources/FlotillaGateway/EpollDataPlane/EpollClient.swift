@@ -103,7 +103,7 @@ final class EpollClient: EpollSocket, EpollClosable {
 
     /// Starts the next buffered request, if there is one and none is in progress.
     private func handleRequests() {
-        guard isOpen, exchange == nil, !closeWhenSent, inbound.readableBytes > 0 else { return }
+        guard isOpen, exchange == nil, !closeWhenSent, !handOffWhenSent, inbound.readableBytes > 0 else { return }
         let outcome = inbound.withUnsafeReadableBytes { PlainRequestHead.parse($0) }
         switch outcome {
         case .incomplete, .notPlain:
@@ -116,13 +116,13 @@ final class EpollClient: EpollSocket, EpollClosable {
     private func start(_ head: PlainRequestHead) {
         let snapshot = loop.plane.runtime.snapshot
         loop.balancer.reset(for: snapshot)
-        let target = RequestTarget(head.uri)
+        let requestTarget = RequestTarget(head.uri)
         let headers = head.headers
         let decision = snapshot.decide(
             method: head.method,
             host: DownstreamHandler.hostWithoutPort(head.host),
-            path: target.path,
-            query: target.query,
+            path: requestTarget.path,
+            query: requestTarget.query,
             headers: { headers.first(name: $0) }
         )
         guard case .proxy(let target) = decision, Self.isPlain(target, snapshot: snapshot),
@@ -448,7 +448,9 @@ final class EpollClient: EpollSocket, EpollClosable {
     private func handOff() {
         guard isOpen else { return }
         if outbound.readableBytes > 0 {
+            // The answers before go out first; what the client sends meanwhile stays in the socket for NIO.
             handOffWhenSent = true
+            pauseReads()
             return
         }
         isOpen = false
