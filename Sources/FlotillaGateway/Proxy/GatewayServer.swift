@@ -92,7 +92,10 @@ public final class GatewayServer: Sendable {
         runtime: GatewayRuntime,
         options: GatewayServerOptions
     ) {
-        let adopted = ClientBootstrap(group: group)
+        // No close on failure here: once NIO has wrapped the descriptor it closes it itself on any failure, and
+        // closing it again could close another connection given the same number meanwhile. (Only if NIO cannot
+        // wrap a valid, connected socket at all, which does not happen in practice, would it stay open.)
+        _ = ClientBootstrap(group: group)
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -103,7 +106,6 @@ public final class GatewayServer: Sendable {
                 }
             }
             .withConnectedSocket(fd)
-        adopted.whenFailure { _ in _ = close(fd) }
     }
 
     /// Request counters and latency histograms summed over all event loops.
