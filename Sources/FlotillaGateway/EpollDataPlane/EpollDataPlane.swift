@@ -87,6 +87,12 @@ final class EpollDataPlane: Sendable {
     ) throws -> EpollDataPlane {
         var listeners: [Int32] = []
         var address = try SocketAddress.makeAddressResolvingHost(options.host, port: options.port)
+        if options.port != 0 {
+            // SO_REUSEPORT would let these sockets share the port with another process's; a bind without it
+            // first fails, as NIO's does, when anyone listens there already.
+            let (probe, _) = try Self.listen(address: address, sharingPort: false)
+            Glibc.close(probe)
+        }
         do {
             for _ in 0..<threads {
                 let (listener, bound) = try Self.listen(address: address)
@@ -149,13 +155,13 @@ final class EpollDataPlane: Sendable {
         return total
     }
 
-    private static func listen(address: SocketAddress) throws -> (Int32, SocketAddress) {
+    private static func listen(address: SocketAddress, sharingPort: Bool = true) throws -> (Int32, SocketAddress) {
         let family = address.protocol == .inet6 ? AF_INET6 : AF_INET
         let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw EpollError("socket", errno) }
         var one: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+        if sharingPort { _ = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
         let result = address.withSockAddr { pointer, size in Glibc.bind(fd, pointer, socklen_t(size)) }
         guard result == 0 else {
             let code = errno

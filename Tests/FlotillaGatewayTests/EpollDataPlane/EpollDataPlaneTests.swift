@@ -239,6 +239,21 @@ struct EpollDataPlaneTests {
         try await gateway.stop()
     }
 
+    @Test("a second gateway on a port someone listens on fails to start, as on the NIO plane (SO_REUSEPORT shares only among its own loops)")
+    func portInUse() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let first = try await Self.start(upstream.port)
+        await #expect(throws: (any Error).self) {
+            let second = try await Self.start(upstream.port) { $0.port = first.port }
+            try await second.stop()
+        }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let reply = try await http.send(.GET, "\(first.base)/plain/still-mine")
+        #expect(reply.status == 200)
+        try await http.shutdown()
+        try await first.stop()
+    }
+
     @Test("after the listener closes, new connections are refused while the gateway stops")
     func closingTheListener() async throws {
         let upstream = try await TestUpstream.start(name: "up")
