@@ -8,7 +8,7 @@ import NIOHTTP1
 /// plugins, faults, retry policies, connection budgets or hashing, one at a time and in order. Anything else, and
 /// any failure before a response has started, hands the connection (with the request, unanswered) to the NIO data
 /// plane, which then owns it: so every case the NIO plane answers is answered the same way here, by the NIO plane.
-final class EpollClient: EpollSocket, EpollClosable {
+final class EpollClient: EpollSocket {
     unowned let loop: EpollLoop
     let fd: Int32
     let clientAddress: String
@@ -91,7 +91,7 @@ final class EpollClient: EpollSocket, EpollClosable {
         let result = inbound.read(from: fd, reserving: 8192)
         if result <= 0 {
             if result < 0, errno == EAGAIN || errno == EINTR { return }
-            clientClosed()
+            closeNow()
             return
         }
         if exchange == nil {
@@ -223,15 +223,10 @@ final class EpollClient: EpollSocket, EpollClosable {
         exchange.deadline = .now() + exchange.target.readTimeout
     }
 
-    /// A connect failed: the endpoint is marked (as the NIO plane marks it), and the NIO plane retries the request.
-    func upstreamConnectFailed() {
-        connectFailed()
-    }
-
     /// A connect failed or timed out. To an IP address, the endpoint is marked as the NIO plane marks it; to a name
     /// this plane resolved, the NIO plane (which tries every address of the name) decides, and the name is not used
     /// here for a while.
-    private func connectFailed() {
+    func upstreamConnectFailed() {
         guard let exchange else { return }
         let host = exchange.target.cluster.endpoints[exchange.endpoint].host
         let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
@@ -245,7 +240,7 @@ final class EpollClient: EpollSocket, EpollClosable {
     func upstreamReset() {
         guard let exchange else { return }
         if exchange.responseStarted {
-            abort()
+            closeNow()  // the response started: the client connection closes (as nginx does)
         } else if exchange.upstream?.reused ?? false, !exchange.retriedStale {
             exchange.retriedStale = true
             exchange.upstream?.client = nil
@@ -282,7 +277,7 @@ final class EpollClient: EpollSocket, EpollClosable {
             exchange.unsentHeadOffset = nil
         }
         if exchange.responseStarted {
-            abort()
+            closeNow()  // the response started: the client connection closes (as nginx does)
         } else {
             failBeforeResponse(.badGateway, GatewayErrorResponse.badGateway, failure: .connection)
         }
@@ -395,10 +390,10 @@ final class EpollClient: EpollSocket, EpollClosable {
         }
         guard now >= exchange.deadline else { return }
         if exchange.responseStarted {
-            abort()
+            closeNow()  // the response started: the client connection closes (as nginx does)
         } else if exchange.upstream?.isConnecting ?? false {
             // connect_timeout: the NIO plane retries, as it does for its own connect failures.
-            connectFailed()
+            upstreamConnectFailed()
         } else {
             // read_timeout before the response started.
             failBeforeResponse(.gatewayTimeout, GatewayErrorResponse.timeout, failure: .timeout)
@@ -430,20 +425,6 @@ final class EpollClient: EpollSocket, EpollClosable {
     }
 
     // MARK: Closing and handing off
-
-    private func clientClosed() {
-        if let exchange {
-            self.exchange = nil
-            loop.balancer.finished(exchange.target.cluster, endpoint: exchange.endpoint)
-            exchange.upstream?.closeNow()
-        }
-        closeNow()
-    }
-
-    /// An upstream failed after the response started: the client connection closes (nginx does the same).
-    private func abort() {
-        clientClosed()
-    }
 
     private func handOff() {
         guard isOpen else { return }

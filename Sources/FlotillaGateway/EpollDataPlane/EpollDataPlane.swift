@@ -173,21 +173,7 @@ final class EpollDataPlane: Sendable {
             Glibc.close(fd)
             throw EpollError("listen", code)
         }
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        let boundPort: Int
-        if Int32(storage.ss_family) == AF_INET6 {
-            boundPort = Int(
-                withUnsafePointer(to: &storage) {
-                    $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
-                }
-            )
-        } else {
-            boundPort = Int(
-                withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) } }
-            )
-        }
+        let boundPort = SocketAddress.of(fd, peer: false)?.port ?? address.port ?? 0
         var bound = address
         bound.port = boundPort
         return (fd, bound)

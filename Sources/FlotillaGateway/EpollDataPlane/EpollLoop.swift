@@ -10,6 +10,12 @@ protocol EpollSocket: AnyObject {
     func writable()
     /// The loop's tick (every 100 ms): deadlines.
     func tick(now: NIODeadline)
+    /// Closes the socket now (and what depends on it).
+    func closeNow()
+}
+
+extension EpollSocket {
+    func tick(now: NIODeadline) {}
 }
 
 /// One thread of the epoll data plane: its own epoll set, clients, upstream connections (pooled per endpoint),
@@ -79,7 +85,7 @@ final class EpollLoop {
                 plane.reports[index].idleConnections = idleCounts
             }
         }
-        for case let socket? in sockets { if let closable = socket as? any EpollClosable { closable.closeNow() } }
+        for case let socket? in sockets { socket.closeNow() }
         Glibc.close(epoll)
     }
 
@@ -107,7 +113,7 @@ final class EpollLoop {
             }
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let client = EpollClient(loop: self, fd: fd, clientAddress: Self.peerAddress(fd))
+            let client = EpollClient(loop: self, fd: fd, clientAddress: SocketAddress.of(fd, peer: true)?.ipAddress ?? "")
             register(fd, client, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         }
     }
@@ -192,31 +198,5 @@ final class EpollLoop {
     func recordCompletion(route: String, service: String, status: Int, since start: NIODeadline) {
         plane.reports[index].record(route: route, service: service, status: status, since: start)
     }
-
-    private static func peerAddress(_ fd: Int32) -> String {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
-        }
-        guard result == 0 else { return "" }
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        switch Int32(storage.ss_family) {
-        case AF_INET:
-            var address = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr } }
-            inet_ntop(AF_INET, &address, &text, socklen_t(text.count))
-        case AF_INET6:
-            var address = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr } }
-            inet_ntop(AF_INET6, &address, &text, socklen_t(text.count))
-        default:
-            return ""
-        }
-        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-/// A socket the loop closes when it stops.
-protocol EpollClosable {
-    func closeNow()
 }
 #endif

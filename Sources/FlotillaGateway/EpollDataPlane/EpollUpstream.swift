@@ -6,12 +6,12 @@ import NIOCore
 /// A connection from the epoll data plane to an upstream: connects without blocking, writes a request head, frames
 /// the response with ``UpstreamResponseFramer`` and hands its parts to the client it serves; kept alive in its
 /// loop's pool between requests.
-final class EpollUpstream: EpollSocket, EpollClosable {
+final class EpollUpstream: EpollSocket {
     unowned let loop: EpollLoop
     let fd: Int32
     let key: String
     private(set) var isOpen = true
-    private var connecting: Bool
+    private(set) var isConnecting: Bool
     /// The client this connection serves; nil while idle.
     weak var client: EpollClient?
     var reused = false
@@ -24,7 +24,7 @@ final class EpollUpstream: EpollSocket, EpollClosable {
         self.loop = loop
         self.fd = fd
         self.key = key
-        self.connecting = connecting
+        self.isConnecting = connecting
         self.framer = UpstreamResponseFramer(allocator: loop.allocator)
         self.inbound = loop.allocator.buffer(capacity: 0)
     }
@@ -46,13 +46,11 @@ final class EpollUpstream: EpollSocket, EpollClosable {
         return connection
     }
 
-    var isConnecting: Bool { connecting }
-
     /// Sends a request head (the request has no body); its response is framed next.
     func send(_ request: ByteBuffer, isHEAD: Bool) {
         framer.expectResponse(toHead: isHEAD, decodeChunks: false)
         unsent = request
-        if !connecting { writeUnsent() }
+        if !isConnecting { writeUnsent() }
     }
 
     private func writeUnsent() {
@@ -77,7 +75,7 @@ final class EpollUpstream: EpollSocket, EpollClosable {
     }
 
     func writable() {
-        if connecting {
+        if isConnecting {
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             _ = getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
@@ -87,7 +85,7 @@ final class EpollUpstream: EpollSocket, EpollClosable {
                 client?.upstreamConnectFailed()
                 return
             }
-            connecting = false
+            isConnecting = false
             loop.watch(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
             client?.upstreamConnected()
         }
@@ -95,7 +93,7 @@ final class EpollUpstream: EpollSocket, EpollClosable {
     }
 
     func readable() {
-        if connecting {
+        if isConnecting {
             writable()
             return
         }
@@ -167,8 +165,6 @@ final class EpollUpstream: EpollSocket, EpollClosable {
         readsPaused = false
         loop.watch(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (unsent == nil ? 0 : EPOLLOUT.rawValue))
     }
-
-    func tick(now: NIODeadline) {}
 
     func closeNow() {
         guard isOpen else { return }
