@@ -4,12 +4,16 @@ import NIOHTTP1
 /// Converts between NIOHTTP1's heads (the data plane) and HTTPTypes (the plugins' view).
 enum HTTPTypesBridge {
     static func request(_ head: HTTPRequestHead, authority: String?) -> HTTPRequest {
+        request(method: head.method.rawValue, uri: head.uri, headers: head.headers, authority: authority)
+    }
+
+    static func request(method: String, uri: String, headers: HTTPHeaders, authority: String?) -> HTTPRequest {
         HTTPRequest(
-            method: HTTPRequest.Method(head.method.rawValue) ?? .get,
+            method: HTTPRequest.Method(method) ?? .get,
             scheme: "http",
             authority: authority,
-            path: head.uri,
-            headerFields: fields(head.headers)
+            path: uri,
+            headerFields: fields(headers)
         )
     }
 

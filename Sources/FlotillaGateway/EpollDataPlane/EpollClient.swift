@@ -5,9 +5,11 @@ import NIOCore
 import NIOHTTP1
 
 /// A client connection on the epoll data plane. Proxies plain requests (``PlainRequestHead``) on routes without
-/// plugins, faults, retry policies, connection budgets or hashing, one at a time and in order. Anything else, and
-/// any failure before a response has started, hands the connection (with the request, unanswered) to the NIO data
-/// plane, which then owns it: so every case the NIO plane answers is answered the same way here, by the NIO plane.
+/// faults, retry policies, connection budgets or hashing, one at a time and in order, running the route's plugins
+/// first (on the loop; on a task when one has to wait). Anything else, and any failure before a response has
+/// started, hands the connection (with the request, unanswered, and the plugins' outcome if they ran) to the NIO
+/// data plane, which then owns it: so every case the NIO plane answers is answered the same way here, by the NIO
+/// plane, and no plugin runs twice for one request.
 final class EpollClient: EpollSocket {
     unowned let loop: EpollLoop
     let fd: Int32
@@ -19,6 +21,10 @@ final class EpollClient: EpollSocket {
     private var isOpen = true
     private var closeWhenSent = false
     private var handOffWhenSent = false
+    /// The access phase already run for the request a deferred hand-off leaves unanswered.
+    private var handOffPlugins: AppliedPlugins?
+    /// A request whose plugins wait on a task (a JWKS fetch, a Redis counter).
+    private var waiting: WaitingRequest?
     /// The request being proxied.
     private var exchange: Exchange?
     /// While no request is in progress: when the client must have sent its next request.
@@ -33,10 +39,9 @@ final class EpollClient: EpollSocket {
     private final class Exchange {
         let head: PlainRequestHead
         let target: ProxyTarget
+        let plugins: AppliedPlugins?
         let endpoint: Int
         let requestID: String
-        let routeLabel: String
-        let serviceLabel: String
         let startedAt: NIODeadline
         var upstream: EpollUpstream?
         /// The request head as sent upstream (sent again once if a kept-alive connection turns out closed).
@@ -53,10 +58,9 @@ final class EpollClient: EpollSocket {
         init(
             head: PlainRequestHead,
             target: ProxyTarget,
+            plugins: AppliedPlugins?,
             endpoint: Int,
             requestID: String,
-            routeLabel: String,
-            serviceLabel: String,
             startedAt: NIODeadline,
             upstream: EpollUpstream?,
             keepAlive: Bool,
@@ -64,15 +68,23 @@ final class EpollClient: EpollSocket {
         ) {
             self.head = head
             self.target = target
+            self.plugins = plugins
             self.endpoint = endpoint
             self.requestID = requestID
-            self.routeLabel = routeLabel
-            self.serviceLabel = serviceLabel
             self.startedAt = startedAt
             self.upstream = upstream
             self.keepAlive = keepAlive
             self.deadline = deadline
         }
+    }
+
+    /// A request whose access phase suspended; the loop's mailbox brings the outcome back (``accessResumed(_:)``),
+    /// matched by `token`.
+    private struct WaitingRequest {
+        let token: UInt64
+        let head: PlainRequestHead
+        let target: ProxyTarget
+        let startedAt: NIODeadline
     }
 
     init(loop: EpollLoop, fd: Int32, clientAddress: String) {
@@ -94,26 +106,36 @@ final class EpollClient: EpollSocket {
             closeNow()
             return
         }
-        if exchange == nil {
+        if exchange == nil, waiting == nil {
             handleRequests()
         } else if inbound.readableBytes >= Self.inputHighWater {
             pauseReads()
         }
     }
 
-    /// Starts the next buffered request, if there is one and none is in progress.
+    /// Starts the buffered requests, one at a time: those the plugins answer at once go on to the next; it stops at
+    /// one that is proxied or waits for its plugins. Then sends what was answered.
     private func handleRequests() {
-        guard isOpen, exchange == nil, !closeWhenSent, !handOffWhenSent, inbound.readableBytes > 0 else { return }
-        let outcome = inbound.withUnsafeReadableBytes { PlainRequestHead.parse($0) }
-        switch outcome {
-        case .incomplete, .notPlain:
-            handOff()
-        case .plain(let head):
-            start(head)
+        while isOpen, exchange == nil, waiting == nil, !closeWhenSent, !handOffWhenSent, inbound.readableBytes > 0 {
+            if outbound.readableBytes >= Self.outputHighWater {
+                // The client is not taking the answers already made: the next request waits for it.
+                writeOutbound()
+                if outbound.readableBytes >= Self.outputHighWater { return }
+                continue
+            }
+            let outcome = inbound.withUnsafeReadableBytes { PlainRequestHead.parse($0) }
+            switch outcome {
+            case .incomplete, .notPlain:
+                handOff()
+            case .plain(let head):
+                start(head)
+            }
         }
+        if isOpen, outbound.readableBytes > 0 { writeOutbound() }
     }
 
     private func start(_ head: PlainRequestHead) {
+        let startedAt = NIODeadline.now()
         let snapshot = loop.plane.runtime.snapshot
         loop.balancer.reset(for: snapshot)
         let requestTarget = RequestTarget(head.uri)
@@ -125,54 +147,124 @@ final class EpollClient: EpollSocket {
             query: requestTarget.query,
             headers: { headers.first(name: $0) }
         )
-        guard case .proxy(let target) = decision, Self.isPlain(target, snapshot: snapshot),
-            let endpoint = loop.balancer.pick(target.cluster, target.endpoints, hashKey: { nil })
-        else {
+        guard case .proxy(let target) = decision, Self.isPlain(target) else {
             handOff()
+            return
+        }
+        guard let chain = snapshot.chain(for: target) else {
+            proxy(head, to: target, plugins: nil, startedAt: startedAt)
+            return
+        }
+        var working = GatewayExchange(
+            request: HTTPTypesBridge.request(method: head.method, uri: head.uri, headers: headers, authority: head.host),
+            clientAddress: clientAddress,
+            declaredBodyLength: headers.first(name: "content-length").flatMap(Int.init),
+            routeName: target.routeName,
+            serviceName: target.serviceName
+        )
+        switch chain.accessWithoutSuspending(&working) {
+        case .finished(let response, let ran):
+            accessEnded(head, target: target, plugins: AppliedPlugins(exchange: working, ran: ran), response: response, startedAt: startedAt)
+        case .suspended(let run):
+            let token = loop.makeToken()
+            waiting = WaitingRequest(token: token, head: head, target: target, startedAt: startedAt)
+            let mailbox = loop.plane.mailboxes[loop.index]
+            let fd = self.fd
+            let suspended = working
+            Task {
+                var working = suspended
+                let (response, ran) = await chain.resume(run, &working)
+                mailbox.post(ResumedAccess(fd: fd, token: token, plugins: AppliedPlugins(exchange: working, ran: ran), response: response))
+            }
+        }
+    }
+
+    /// The outcome of an access phase that suspended, back on the loop.
+    func accessResumed(_ resumed: ResumedAccess) {
+        guard isOpen, let request = waiting, request.token == resumed.token else { return }
+        waiting = nil
+        accessEnded(request.head, target: request.target, plugins: resumed.plugins, response: resumed.response, startedAt: request.startedAt)
+        handleRequests()
+    }
+
+    /// Proxies the request as the plugins left it, or sends the response one of them chose.
+    private func accessEnded(
+        _ head: PlainRequestHead,
+        target: ProxyTarget,
+        plugins: AppliedPlugins,
+        response: GatewayPluginResponse?,
+        startedAt: NIODeadline
+    ) {
+        guard let response else {
+            proxy(head, to: target, plugins: plugins, startedAt: startedAt)
+            return
+        }
+        var bytes = ResponseHeadWriter.bytes(plugins.head(of: response, keepAlive: head.keepAlive), allocator: loop.allocator)
+        outbound.writeBuffer(&bytes)
+        if !head.isHEAD {
+            var body = response.body
+            outbound.writeBuffer(&body)
+        }
+        complete(head, target: target, plugins: plugins, status: response.status.code, startedAt: startedAt)
+        if !head.keepAlive { closeWhenSent = true }
+    }
+
+    private func proxy(_ head: PlainRequestHead, to target: ProxyTarget, plugins: AppliedPlugins?, startedAt: NIODeadline) {
+        guard let endpoint = loop.balancer.pick(target.cluster, target.endpoints, hashKey: { nil }) else {
+            handOff(plugins: plugins)
             return
         }
         let address = target.cluster.endpoints[endpoint]
         guard let upstream = loop.upstream(key: target.cluster.poolKeys[endpoint], host: address.host, port: address.port) else {
-            handOff()
+            handOff(plugins: plugins)
             return
         }
         loop.balancer.started(target.cluster, endpoint: endpoint)
         var requestID: String?
-        for (name, value) in headers where name.utf8.count == 12 && HeaderBytes.equalsIgnoringCase(name, "x-request-id") { requestID = value }
+        for (name, value) in head.headers where name.utf8.count == 12 && HeaderBytes.equalsIgnoringCase(name, "x-request-id") {
+            requestID = value
+        }
         let id = requestID ?? loop.requestIDs.make()
-        let now = NIODeadline.now()
         let exchange = Exchange(
             head: head,
             target: target,
+            plugins: plugins,
             endpoint: endpoint,
             requestID: id,
-            routeLabel: target.routeName ?? target.routeIndex.map { "route-\($0)" } ?? "",
-            serviceLabel: target.serviceName ?? target.cluster.name,
-            startedAt: now,
+            startedAt: startedAt,
             upstream: upstream,
             keepAlive: head.keepAlive,
-            deadline: now + (upstream.isConnecting ? target.connectTimeout : target.readTimeout)
+            deadline: .now() + (upstream.isConnecting ? target.connectTimeout : target.readTimeout)
         )
-        exchange.request = ForwardedHeaders.upstreamRequest(
-            method: head.method,
-            fields: headers,
-            uri: target.upstreamURI,
-            hostHeader: target.hostHeader,
-            clientAddress: clientAddress,
-            localPort: loop.localPort,
-            requestID: id,
-            allocator: loop.allocator
-        )
+        if let plugins {
+            exchange.request = upstreamRequest(head, fields: plugins.exchange.request.headerFields, target: target, requestID: id)
+        } else {
+            exchange.request = upstreamRequest(head, fields: head.headers, target: target, requestID: id)
+        }
         self.exchange = exchange
         upstream.client = self
         upstream.send(exchange.request, isHEAD: head.isHEAD)
     }
 
-    /// Whether this data plane proxies requests to `target` itself: no plugins, fault, retry policy, connection
-    /// budget or hash (the NIO plane has those).
-    private static func isPlain(_ target: ProxyTarget, snapshot: GatewaySnapshot) -> Bool {
+    /// The request head for the upstream: the client's fields (as the plugins left them) and the proxy's.
+    private func upstreamRequest(_ head: PlainRequestHead, fields: some RequestFieldList, target: ProxyTarget, requestID: String) -> ByteBuffer {
+        ForwardedHeaders.upstreamRequest(
+            method: head.method,
+            fields: fields,
+            uri: target.upstreamURI,
+            hostHeader: target.hostHeader,
+            clientAddress: clientAddress,
+            localPort: loop.localPort,
+            requestID: requestID,
+            allocator: loop.allocator
+        )
+    }
+
+    /// Whether this data plane proxies requests to `target` itself: no fault, retry policy, connection budget or
+    /// hash (the NIO plane has those).
+    private static func isPlain(_ target: ProxyTarget) -> Bool {
         target.fault == nil && target.retryOn == nil && target.perTryTimeout == nil && target.cluster.budget == nil
-            && !target.cluster.balancer.hashes && snapshot.chain(for: target) == nil
+            && !target.cluster.balancer.hashes
     }
 
     // MARK: The upstream's answer
@@ -189,11 +281,15 @@ final class EpollClient: EpollSocket {
         exchange.deadline = .now() + exchange.target.readTimeout
         exchange.target.cluster.recordOutcome(endpoint: exchange.endpoint, status: head.status, failure: nil)
         if head.framing == .untilClose { exchange.keepAlive = false }
-        if !head.hasRequestID { head.wire.writeField("x-request-id", exchange.requestID) }
-        if !exchange.keepAlive { head.wire.writeStaticString("connection: close\r\n") }
-        head.wire.writeStaticString("\r\n")
+        var bytes = ClientResponseHead.bytes(
+            &head,
+            plugins: exchange.plugins,
+            requestID: exchange.requestID,
+            connection: exchange.keepAlive ? nil : "close",
+            allocator: loop.allocator
+        )
         exchange.unsentHeadOffset = outbound.writerIndex
-        outbound.writeBuffer(&head.wire)
+        outbound.writeBuffer(&bytes)
     }
 
     func upstreamBody(_ part: ByteBuffer) {
@@ -213,7 +309,7 @@ final class EpollClient: EpollSocket {
             upstream.client = nil
             if reusable { loop.release(upstream) } else { upstream.closeNow() }
         }
-        complete(exchange, status: exchange.status)
+        complete(exchange.head, target: target, plugins: exchange.plugins, status: exchange.status, startedAt: exchange.startedAt)
         if !exchange.keepAlive { closeWhenSent = true }
     }
 
@@ -292,26 +388,30 @@ final class EpollClient: EpollSocket {
         }
         loop.balancer.finished(exchange.target.cluster, endpoint: exchange.endpoint)
         exchange.upstream?.closeNow()
-        handOff()
+        handOff(plugins: exchange.plugins)
     }
 
-    /// A request answered: metrics and the access log, then the request's bytes leave the input buffer.
-    private func complete(_ exchange: Exchange, status: Int) {
-        loop.recordCompletion(route: exchange.routeLabel, service: exchange.serviceLabel, status: status, since: exchange.startedAt)
+    /// A request answered: metrics, the plugins' log phase and the access log, then the request's bytes leave the
+    /// input buffer.
+    private func complete(_ head: PlainRequestHead, target: ProxyTarget, plugins: AppliedPlugins?, status: Int, startedAt: NIODeadline) {
+        let routeLabel = target.routeName ?? target.routeIndex.map { "route-\($0)" } ?? ""
+        let serviceLabel = target.serviceName ?? target.cluster.name
+        loop.recordCompletion(route: routeLabel, service: serviceLabel, status: status, since: startedAt)
+        plugins?.log(status: status)
         if let log = loop.plane.runtime.accessLog {
             log.write(
                 AccessLogEntry(
-                    method: exchange.head.method,
-                    uri: exchange.head.uri,
+                    method: head.method,
+                    uri: head.uri,
                     status: status,
-                    route: exchange.routeLabel,
-                    service: exchange.serviceLabel,
+                    route: routeLabel,
+                    service: serviceLabel,
                     client: clientAddress,
-                    latency: NIODeadline.now() - exchange.startedAt
+                    latency: NIODeadline.now() - startedAt
                 )
             )
         }
-        inbound.moveReaderIndex(forwardBy: exchange.head.length)
+        inbound.moveReaderIndex(forwardBy: head.length)
         if inbound.readableBytes == 0 { inbound.clear() }
         idleDeadline = .now() + loop.plane.options.idleTimeout
     }
@@ -383,7 +483,7 @@ final class EpollClient: EpollSocket {
     // MARK: Time
 
     func tick(now: NIODeadline) {
-        guard isOpen else { return }
+        guard isOpen, waiting == nil else { return }
         guard let exchange else {
             if now >= idleDeadline, outbound.readableBytes == 0 { closeNow() }
             return
@@ -410,24 +510,25 @@ final class EpollClient: EpollSocket {
         exchange.upstream?.client = nil
         exchange.upstream?.closeNow()
         let body = GatewayErrorResponse.body(message, allocator: loop.allocator)
-        var head = ResponseHeadWriter.bytes(
-            GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: exchange.keepAlive),
-            allocator: loop.allocator
-        )
-        outbound.writeBuffer(&head)
+        var head = GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: exchange.keepAlive)
+        exchange.plugins?.filter(&head)
+        var bytes = ResponseHeadWriter.bytes(head, allocator: loop.allocator)
+        outbound.writeBuffer(&bytes)
         if !exchange.head.isHEAD {
             var body = body
             outbound.writeBuffer(&body)
         }
-        complete(exchange, status: Int(status.code))
+        complete(exchange.head, target: exchange.target, plugins: exchange.plugins, status: Int(status.code), startedAt: exchange.startedAt)
         if !exchange.keepAlive { closeWhenSent = true }
         flush()
     }
 
     // MARK: Closing and handing off
 
-    private func handOff() {
+    /// Gives the connection to the NIO plane; `plugins` is the access phase already run for the first unread request.
+    private func handOff(plugins: AppliedPlugins? = nil) {
         guard isOpen else { return }
+        if plugins != nil { handOffPlugins = plugins }
         if outbound.readableBytes > 0 {
             // The answers before go out first; what the client sends meanwhile stays in the socket for NIO.
             handOffWhenSent = true
@@ -435,12 +536,15 @@ final class EpollClient: EpollSocket {
             return
         }
         isOpen = false
-        loop.handOff(fd: fd, unread: inbound)
+        loop.handOff(fd: fd, unread: inbound, plugins: handOffPlugins)
+        handOffPlugins = nil
     }
 
     func closeNow() {
         guard isOpen else { return }
         isOpen = false
+        waiting = nil
+        handOffPlugins = nil
         if let exchange {
             self.exchange = nil
             loop.balancer.finished(exchange.target.cluster, endpoint: exchange.endpoint)

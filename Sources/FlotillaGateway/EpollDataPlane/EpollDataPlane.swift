@@ -23,7 +23,9 @@ final class EpollDataPlane: Sendable {
         /// One eventfd per loop, to wake it (stop, stop accepting).
         let wakeups: [Int32]
         let reports: [EpollLoopReport]
-        let handOff: @Sendable (Int32, ByteBuffer) -> Void
+        /// One mailbox per loop, for access phases that finished on a task.
+        let mailboxes: [EpollLoopMailbox]
+        let handOff: @Sendable (Int32, ByteBuffer, AppliedPlugins?) -> Void
         let hostAddresses = HostAddressCache()
         /// Connections handed to the NIO plane so far.
         let handOffs = Atomic<Int>(0)
@@ -36,14 +38,16 @@ final class EpollDataPlane: Sendable {
             listeners: [Int32],
             localPort: Int,
             threads: Int,
-            handOff: @escaping @Sendable (Int32, ByteBuffer) -> Void
+            handOff: @escaping @Sendable (Int32, ByteBuffer, AppliedPlugins?) -> Void
         ) {
             self.runtime = runtime
             self.options = options
             self.listeners = listeners
             self.localPort = String(localPort)
-            self.wakeups = (0..<threads).map { _ in eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
+            let wakeups = (0..<threads).map { _ in eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
+            self.wakeups = wakeups
             self.reports = (0..<threads).map { _ in EpollLoopReport() }
+            self.mailboxes = wakeups.map { EpollLoopMailbox(wakeup: $0) }
             self.handOff = handOff
         }
 
@@ -83,7 +87,7 @@ final class EpollDataPlane: Sendable {
         runtime: GatewayRuntime,
         options: GatewayServerOptions,
         threads: Int,
-        handOff: @escaping @Sendable (Int32, ByteBuffer) -> Void
+        handOff: @escaping @Sendable (Int32, ByteBuffer, AppliedPlugins?) -> Void
     ) throws -> EpollDataPlane {
         var listeners: [Int32] = []
         var address = try SocketAddress.makeAddressResolvingHost(options.host, port: options.port)

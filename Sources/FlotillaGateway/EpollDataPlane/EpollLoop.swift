@@ -36,6 +36,7 @@ final class EpollLoop {
     private var idle: [String: [EpollUpstream]] = [:]
     private var listening = true
     private var acceptPaused = false
+    private var lastToken: UInt64 = 0
     private static let maxIdlePerEndpoint = 256
     private static let tickMilliseconds: Int32 = 100
 
@@ -67,6 +68,9 @@ final class EpollLoop {
                     var value: UInt64 = 0
                     _ = Glibc.read(fd, &value, 8)
                     if plane.acceptsStopped, listening { stopListening() }
+                    for resumed in plane.mailboxes[index].take() {
+                        (socket(resumed.fd) as? EpollClient)?.accessResumed(resumed)
+                    }
                     continue
                 }
                 guard let socket = socket(fd) else { continue }
@@ -116,6 +120,12 @@ final class EpollLoop {
             let client = EpollClient(loop: self, fd: fd, clientAddress: SocketAddress.of(fd, peer: true)?.ipAddress ?? "")
             register(fd, client, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         }
+    }
+
+    /// A number no earlier call on this loop returned (matches a suspended access phase to its connection).
+    func makeToken() -> UInt64 {
+        lastToken &+= 1
+        return lastToken
     }
 
     // MARK: The socket table
@@ -189,10 +199,11 @@ final class EpollLoop {
     // MARK: Handing a client to NIO
 
     /// Gives the client connection to the NIO data plane, with the bytes read from it and not yet answered.
-    func handOff(fd: Int32, unread: ByteBuffer) {
+    /// `plugins` is the access phase already run for the first unread request, if it was.
+    func handOff(fd: Int32, unread: ByteBuffer, plugins: AppliedPlugins?) {
         forget(fd)
         plane.handOffs.add(1, ordering: .relaxed)
-        plane.handOff(fd, unread)
+        plane.handOff(fd, unread, plugins)
     }
 
     func recordCompletion(route: String, service: String, status: Int, since start: NIODeadline) {

@@ -54,16 +54,25 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     private static let pipelineLimit = 64
 
     /// Plugins of the current request: the chain's plugins that ran, and the exchange as they left it.
-    private var pluginsRan: [PluginChain.Scoped] = []
-    private var pluginExchange: GatewayExchange?
+    private var plugins: AppliedPlugins?
+    /// The access phase the epoll data plane already ran for the first request of a connection it handed over
+    /// (after an upstream connect failure): used instead of running the plugins a second time.
+    private var adoptedPlugins: AppliedPlugins?
     /// The body limit for this request (the server's, or request-size-limiting's if smaller).
     private var bodyLimit: Int?
 
-    init(runtime: GatewayRuntime, loop: LoopContext, options: GatewayServerOptions, guardHandler: ConnectionGuard) {
+    init(
+        runtime: GatewayRuntime,
+        loop: LoopContext,
+        options: GatewayServerOptions,
+        guardHandler: ConnectionGuard,
+        adoptedPlugins: AppliedPlugins? = nil
+    ) {
         self.runtime = runtime
         self.loop = loop
         self.options = options
         self.guardHandler = guardHandler
+        self.adoptedPlugins = adoptedPlugins
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -138,8 +147,9 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         requestStart = .now()
         routeLabel = ""
         serviceLabel = ""
-        pluginsRan = []
-        pluginExchange = nil
+        plugins = nil
+        let adopted = adoptedPlugins
+        adoptedPlugins = nil
         bodyLimit = options.maxRequestBodySize
         let uri = head.uri
         guard uri.utf8.first == UInt8(ascii: "/") else {
@@ -197,7 +207,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
                     : { [weak self] in
                         switch target.cluster.balancer {
                         case .consistentHash(.consumer):
-                            let identified = self?.pluginExchange
+                            let identified = self?.plugins?.exchange
                             return identified?.consumer?.id ?? identified?.credentialIdentifier
                         case .consistentHash(.header(let name)): return headers.first(name: name)
                         case .consistentHash(.sourceIP): return clientAddress
@@ -211,6 +221,11 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             self.exchange = exchange
             // An upgrade the upstream refuses leaves the request decoder stopped: that connection ends after the answer.
             if exchange.upgrade != nil { keepAlive = false }
+            if let adopted, snapshot.chain(for: target) != nil {
+                let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
+                accessPhaseEnded(exchange: exchange, updated: adopted.exchange, response: nil, ran: adopted.ran, declaredLength: declaredLength)
+                return
+            }
             if let chain = snapshot.chain(for: target) {
                 runAccessPhase(chain, exchange: exchange, head: head, hostValue: hostValue, target: target, context: context)
                 return
@@ -275,8 +290,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         declaredLength: Int?
     ) {
         guard self.exchange === exchange else { return }
-        pluginExchange = updated
-        pluginsRan = ran
+        plugins = AppliedPlugins(exchange: updated, ran: ran)
         if let limit = updated.maximumBodyBytes { bodyLimit = min(bodyLimit ?? limit, limit) }
         if let response {
             self.exchange = nil
@@ -304,29 +318,10 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     }
 
     private func respondPlugin(_ response: GatewayPluginResponse) {
-        guard let context else { return }
-        var headers = HTTPTypesBridge.headers(response.headers)
-        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        guard let context, let plugins else { return }
         if !requestEnded, requestHasBody { keepAlive = false }
-        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
-        var head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status.code), headers: headers)
-        applyHeaderFilter(&head)
-        writeWhole(head, body: response.body, context: context)
+        writeWhole(plugins.head(of: response, keepAlive: keepAlive), body: response.body, context: context)
         finishResponse(status: response.status.code)
-    }
-
-    /// The plugins' header-filter phase, and the response headers they asked for.
-    private func applyHeaderFilter(_ head: inout HTTPResponseHead) {
-        guard let exchange = pluginExchange else { return }
-        if !pluginsRan.contains(where: { $0.plugin.filtersHeaders }) {
-            for field in exchange.responseHeaders { head.headers.replaceOrAdd(name: field.name.rawName, value: field.value) }
-            return
-        }
-        var response = HTTPTypesBridge.response(head)
-        for field in exchange.responseHeaders { response.headerFields[field.name] = field.value }
-        for scoped in pluginsRan { scoped.plugin.headerFilter(exchange, response: &response) }
-        head.status = HTTPResponseStatus(statusCode: response.status.code)
-        head.headers = HTTPTypesBridge.headers(response.headerFields)
     }
 
     static func hostWithoutPort(_ value: String) -> String {
@@ -355,36 +350,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             keepAlive = false
         }
         let connection = keepAlive ? (clientHTTP10 ? "keep-alive" : nil) : "close"
-        heldHead = clientHead(&head, requestID: exchange.requestID, connection: connection)
-    }
-
-    /// A proxied response's head for the client: the upstream's lines plus the request id, the Connection field and
-    /// the plugins' response headers. Rebuilt through `HTTPResponseHead` only when a plugin filters headers or sets
-    /// one the upstream also sent; the body's framing always stays the upstream's.
-    private func clientHead(_ head: inout UpstreamResponseHead, requestID: String?, connection: String?, upgrade: String? = nil) -> ByteBuffer {
-        if let plugins = pluginExchange,
-            pluginsRan.contains(where: { $0.plugin.filtersHeaders })
-                || head.containsAny(of: plugins.responseHeaders.lazy.map(\.name.canonicalName))
-        {
-            var headers = head.headers
-            if let requestID, !head.hasRequestID { headers.add(name: "x-request-id", value: requestID) }
-            if let connection { headers.replaceOrAdd(name: "connection", value: connection) }
-            if let upgrade { headers.add(name: "upgrade", value: upgrade) }
-            var parsed = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: head.status), headers: headers)
-            applyHeaderFilter(&parsed)
-            parsed.headers.remove(name: "content-length")
-            parsed.headers.remove(name: "transfer-encoding")
-            for (name, value) in head.framingFields { parsed.headers.add(name: name, value: value) }
-            return ResponseHeadWriter.bytes(parsed, allocator: loop.allocator)
-        }
-        if let requestID, !head.hasRequestID { head.wire.writeField("x-request-id", requestID) }
-        if let connection { head.wire.writeField("connection", connection) }
-        if let upgrade { head.wire.writeField("upgrade", upgrade) }
-        if let plugins = pluginExchange {
-            for field in plugins.responseHeaders { head.wire.writeField(field.name.rawName, field.value) }
-        }
-        head.wire.writeStaticString("\r\n")
-        return head.wire
+        heldHead = ClientResponseHead.bytes(&head, plugins: plugins, requestID: exchange.requestID, connection: connection, allocator: loop.allocator)
     }
 
     func sendResponseBody(_ buffer: ByteBuffer) {
@@ -442,7 +408,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         let body = GatewayErrorResponse.body(message, allocator: context.channel.allocator)
         if !requestEnded, requestHasBody { keepAlive = false }
         var head = GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: keepAlive)
-        applyHeaderFilter(&head)
+        plugins?.filter(&head)
         writeWhole(head, body: body, context: context)
         finishResponse(status: Int(status.code))
     }
@@ -477,12 +443,9 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     /// Metrics, the plugins' log phase and the access log for a request that got its answer.
     private func recordCompletion(status: Int) {
         loop.metrics.record(route: routeLabel, service: serviceLabel, status: status, since: requestStart)
-        if let exchange = pluginExchange, !pluginsRan.isEmpty {
-            let response = HTTPResponse(status: HTTPResponse.Status(code: status))
-            let latency = exchange.startedAt.duration(to: .now)
-            for scoped in pluginsRan { scoped.plugin.log(exchange, response: response, latency: latency) }
-            pluginExchange = nil
-            pluginsRan = []
+        if let plugins {
+            plugins.log(status: status)
+            self.plugins = nil
         }
         if let log = runtime.accessLog, let head = requestHead {
             log.write(
@@ -510,7 +473,16 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         responding = false
         var head = head
         context.writeAndFlush(
-            wrapOutboundOut(clientHead(&head, requestID: exchange.requestID, connection: "upgrade", upgrade: head.upgrade)),
+            wrapOutboundOut(
+                ClientResponseHead.bytes(
+                    &head,
+                    plugins: plugins,
+                    requestID: exchange.requestID,
+                    connection: "upgrade",
+                    upgrade: head.upgrade,
+                    allocator: loop.allocator
+                )
+            ),
             promise: nil
         )
         recordCompletion(status: 101)

@@ -37,8 +37,11 @@ public final class GatewayServer: Sendable {
             let runtime = self.runtime
             let options = self.options
             let group = self.group
-            let plane = try EpollDataPlane.start(runtime: runtime, options: options, threads: options.threads ?? System.coreCount) { fd, unread in
-                Self.adopt(fd: fd, unread: unread, group: group, contexts: contexts, runtime: runtime, options: options)
+            let plane = try EpollDataPlane.start(runtime: runtime, options: options, threads: options.threads ?? System.coreCount) {
+                fd,
+                unread,
+                plugins in
+                Self.adopt(fd: fd, unread: unread, plugins: plugins, group: group, contexts: contexts, runtime: runtime, options: options)
             }
             epollPlane.withLockedValue { $0 = plane }
             return GatewayListener(localAddress: plane.localAddress) { plane.closeListener() }
@@ -67,7 +70,8 @@ public final class GatewayServer: Sendable {
         _ channel: any Channel,
         contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>],
         runtime: GatewayRuntime,
-        options: GatewayServerOptions
+        options: GatewayServerOptions,
+        adoptedPlugins: AppliedPlugins? = nil
     ) throws {
         guard let loop = contexts[ObjectIdentifier(channel.eventLoop)]?.value else {
             throw ChannelError.ioOnClosedChannel
@@ -79,14 +83,18 @@ public final class GatewayServer: Sendable {
         // HTTPServerPipelineHandler (DownstreamHandler orders pipelined requests itself). The decoder
         // forwards bytes left after an Upgrade (WebSocket passthrough).
         try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
-        try operations.addHandler(DownstreamHandler(runtime: runtime, loop: loop, options: options, guardHandler: guardHandler))
+        try operations.addHandler(
+            DownstreamHandler(runtime: runtime, loop: loop, options: options, guardHandler: guardHandler, adoptedPlugins: adoptedPlugins)
+        )
     }
 
     /// Takes over a client connection from the epoll data plane: a NIO channel on the connected socket, fed first
-    /// with the bytes the epoll plane read and did not answer.
+    /// with the bytes the epoll plane read and did not answer, and with the access phase the epoll plane already ran
+    /// for the first of them, if it did.
     private static func adopt(
         fd: Int32,
         unread: ByteBuffer,
+        plugins: AppliedPlugins?,
         group: MultiThreadedEventLoopGroup,
         contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>],
         runtime: GatewayRuntime,
@@ -99,7 +107,7 @@ public final class GatewayServer: Sendable {
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.configureClientPipeline(channel, contexts: contexts, runtime: runtime, options: options)
+                    try Self.configureClientPipeline(channel, contexts: contexts, runtime: runtime, options: options, adoptedPlugins: plugins)
                     if unread.readableBytes > 0 {
                         try channel.pipeline.syncOperations.addHandler(UnreadBytesHandler(unread), position: .first)
                     }

@@ -1,0 +1,212 @@
+import FlotillaTesting
+import Foundation
+import HTTPTypes
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+import Yams
+
+@testable import FlotillaGateway
+
+#if canImport(Glibc)
+/// A plugin whose access phase always waits (`config.ms` milliseconds), as a JWKS fetch or a Redis counter does:
+/// it marks the request (`x-waited`) and the response (`x-waited-for`), and records its log phase.
+struct WaitingPlugin: GatewayPlugin {
+    let name = "wait"
+    let priority = 1000
+    let milliseconds: Int
+    let logs: NIOLockedValueBox<[String]>
+
+    func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
+        try? await Task.sleep(for: .milliseconds(milliseconds))
+        exchange.request.headerFields[HTTPField.Name("x-waited")!] = "\(milliseconds)ms"
+        exchange.responseHeaders[HTTPField.Name("x-waited-for")!] = exchange.request.path ?? ""
+        return nil
+    }
+
+    func log(_ exchange: GatewayExchange, response: HTTPResponse, latency: Duration) {
+        logs.withLockedValue { $0.append("\(exchange.request.path ?? ""):\(response.status.code)") }
+    }
+}
+
+/// Plugins on the epoll data plane: they run on its loops (a plugin that waits, on a task whose outcome returns to
+/// the loop), their answers and headers are the NIO plane's, and a request handed to NIO after they ran is not
+/// run through them again.
+@Suite("Epoll data plane: plugins run on its loops, once per request")
+struct EpollPluginTests {
+    static func building(_ logs: NIOLockedValueBox<[String]>) -> PluginBuilding {
+        PluginBuilding { consumers in
+            var builders = GatewayPluginFactory.kongPlugins
+            builders["wait"] = { config, _ in
+                WaitingPlugin(milliseconds: config?["ms"]?.int ?? 20, logs: logs)
+            }
+            return GatewayPluginFactory(consumers: consumers, services: PluginServices(), builders: builders)
+        }
+    }
+
+    static func config(_ port: Int, deadPort: Int) -> String {
+        """
+        _format_version: "3.0"
+        services:
+          - name: backend
+            url: http://127.0.0.1:\(port)
+            routes:
+              - name: plain
+                paths: [/plain]
+                strip_path: false
+              - name: guarded
+                paths: [/guarded]
+                strip_path: false
+                plugins:
+                  - name: key-auth
+                  - name: rate-limiting
+                    config: {minute: 2}
+              - name: waits
+                paths: [/waits]
+                strip_path: false
+                plugins:
+                  - name: wait
+                    config: {ms: 20}
+              - name: slow
+                paths: [/slow]
+                strip_path: false
+                plugins:
+                  - name: wait
+                    config: {ms: 400}
+          - name: gone
+            url: http://127.0.0.1:\(deadPort)
+            connect_timeout: 1000
+            retries: 1
+            routes:
+              - name: counted
+                paths: [/counted]
+                plugins:
+                  - name: rate-limiting
+                    config: {minute: 10}
+        consumers:
+          - username: alice
+            keyauth_credentials:
+              - key: alice-key
+        """
+    }
+
+    static func get(_ path: String, extra: String = "") -> String {
+        "GET \(path) HTTP/1.1\r\nHost: gateway.test\r\n\(extra)\r\n"
+    }
+
+    static func start(upstream: Int, threads: Int = 2, logs: NIOLockedValueBox<[String]>) async throws -> GatewayFixture {
+        try await GatewayFixture.start(config(upstream, deadPort: try FreePort.next()), threads: threads, plugins: building(logs)) {
+            $0.dataPlane = .epoll
+        }
+    }
+
+    @Test("key-auth and rate-limiting answer on the epoll plane: 401, 200, 200 and 429 in one write, in order, with Kong's bodies and headers")
+    func authenticationAndRateLimits() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await Self.start(upstream: upstream.port, logs: NIOLockedValueBox([]))
+        let client = try await RawClientConnection.connect(port: gateway.port)
+        do {
+            let key = "apikey: alice-key\r\n"
+            try await client.send(
+                Self.get("/guarded/a") + Self.get("/guarded/b", extra: key) + Self.get("/guarded/c", extra: key)
+                    + Self.get("/guarded/d", extra: key) + Self.get("/plain/e")
+            )
+            let answers = RawResponses.split(try await client.waitForResponses(5))
+            #expect(answers.map(\.status) == [401, 200, 200, 429, 200])
+            #expect(answers[0].body == #"{"message":"No API key found in request"}"#)
+            #expect(answers[0].field("www-authenticate") == #"Key realm="kong""#)
+            #expect(answers[1].upstreamURI == "/guarded/b")
+            #expect(answers[1].field("x-ratelimit-remaining-minute") == "1")
+            #expect(answers[2].field("x-ratelimit-remaining-minute") == "0")
+            #expect(answers[3].body == #"{"message":"API rate limit exceeded"}"#)
+            #expect(answers[3].field("retry-after") != nil)
+            #expect(answers[3].field("content-type") == "application/json; charset=utf-8")
+            #expect(answers[4].upstreamURI == "/plain/e")
+            #expect(answers[4].field("x-ratelimit-limit-minute") == nil)
+            #expect(gateway.server.epollHandOffs == 0)
+            #expect(upstream.requests == 3)
+
+            let metrics = await gateway.server.metrics()
+            let statuses = metrics.requests.reduce(into: [Int: Int]()) { $0[$1.key.status, default: 0] += $1.value }
+            #expect(statuses == [401: 1, 200: 3, 429: 1])
+        } catch {
+            Issue.record(error)
+        }
+        await client.close()
+        try await gateway.stop()
+    }
+
+    @Test("a plugin that waits runs on a task: pipelined answers stay in order, the connection stays on the epoll plane")
+    func suspendingPlugin() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let logs = NIOLockedValueBox<[String]>([])
+        let gateway = try await Self.start(upstream: upstream.port, logs: logs)
+        let client = try await RawClientConnection.connect(port: gateway.port)
+        do {
+            try await client.send(Self.get("/waits/1") + Self.get("/plain/2") + Self.get("/waits/3"))
+            let answers = RawResponses.split(try await client.waitForResponses(3))
+            #expect(answers.map(\.status) == [200, 200, 200])
+            #expect(answers.map(\.upstreamURI) == ["/waits/1", "/plain/2", "/waits/3"])
+            #expect(answers[0].field("x-waited-for") == "/waits/1")
+            #expect(answers[1].field("x-waited-for") == nil)
+            #expect(answers[2].field("x-waited-for") == "/waits/3")
+            let seen = try #require(JSONSerialization.jsonObject(with: Data(answers[2].body.utf8)) as? [String: Any])
+            #expect((seen["headers"] as? [String: String])?["x-waited"] == "20ms")
+            #expect(gateway.server.epollHandOffs == 0)
+            #expect(logs.withLockedValue { $0 } == ["/waits/1:200", "/waits/3:200"])
+        } catch {
+            Issue.record(error)
+        }
+        await client.close()
+        try await gateway.stop()
+    }
+
+    @Test("a client that leaves while its plugins wait gets nothing, and the next connection (likely on the same descriptor) is not answered for it")
+    func clientLeavesWhilePluginsWait() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let logs = NIOLockedValueBox<[String]>([])
+        let gateway = try await Self.start(upstream: upstream.port, threads: 1, logs: logs)
+        do {
+            let leaving = try await RawClientConnection.connect(port: gateway.port)
+            try await leaving.send(Self.get("/slow/x"))
+            await leaving.close()
+            let next = try await RawClientConnection.connect(port: gateway.port)
+            try await next.send(Self.get("/plain/y"))
+            let answers = RawResponses.split(try await next.waitForResponses(1))
+            #expect(answers.map(\.upstreamURI) == ["/plain/y"])
+            try await Task.sleep(for: .milliseconds(600))  // the slow plugin has finished by now
+            #expect(RawResponses.split(next.received).count == 1)
+            try await next.send(Self.get("/plain/z"))
+            #expect(RawResponses.split(try await next.waitForResponses(2)).last?.upstreamURI == "/plain/z")
+            #expect(upstream.requests == 2)
+            #expect(logs.withLockedValue { $0 }.isEmpty)
+            await next.close()
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+    }
+
+    @Test("after the plugins ran, a connect failure hands the request to NIO with their outcome: each request counts once")
+    func handOffAfterPluginsRan() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gateway = try await Self.start(upstream: upstream.port, logs: NIOLockedValueBox([]))
+        do {
+            var remaining: [String?] = []
+            for _ in 0..<3 {
+                let client = try await RawClientConnection.connect(port: gateway.port)
+                try await client.send(Self.get("/counted"))
+                let answer = try #require(RawResponses.split(try await client.waitForResponses(1)).first)
+                #expect(answer.status == 502 || answer.status == 503)
+                remaining.append(answer.field("x-ratelimit-remaining-minute"))
+                await client.close()
+            }
+            #expect(remaining == ["9", "8", "7"])
+            #expect(gateway.server.epollHandOffs == 3)
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+    }
+}
+#endif
