@@ -4,10 +4,16 @@ import NIOHTTP1
 
 /// The plugins whose access phase ran for one request, and the exchange as they left it: what the later phases (the
 /// response headers they asked for, the header filter, the log phase) need. Both data planes use it, so a response
-/// leaves either one with the same fields.
-struct AppliedPlugins: Sendable {
-    var exchange: GatewayExchange
-    var ran: [PluginChain.Scoped]
+/// leaves either one with the same fields. A class: it is handed along with the request (a struct this size would be
+/// copied, and its many references retained and released, at every step).
+final class AppliedPlugins: Sendable {
+    let exchange: GatewayExchange
+    let ran: [PluginChain.Scoped]
+
+    init(exchange: GatewayExchange, ran: [PluginChain.Scoped]) {
+        self.exchange = exchange
+        self.ran = ran
+    }
 
     /// Whether a plugin that ran filters response headers (else its response headers are added as they are).
     var filtersHeaders: Bool { ran.contains { $0.plugin.filtersHeaders } }

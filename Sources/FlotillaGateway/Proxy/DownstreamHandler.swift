@@ -324,16 +324,20 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         finishResponse(status: response.status.code)
     }
 
+    /// The Host field's host, lower-cased, without the port (an IPv6 literal keeps its brackets).
     static func hostWithoutPort(_ value: String) -> String {
-        var host = Substring(value)
-        if host.hasPrefix("[") {
-            if let end = host.firstIndex(of: "]") { host = host[...end] }
-        } else if let colon = host.firstIndex(of: ":") {
-            host = host[..<colon]
+        let utf8 = value.utf8
+        let end: String.Index
+        if utf8.first == UInt8(ascii: "[") {
+            end = utf8.firstIndex(of: UInt8(ascii: "]")).map { utf8.index(after: $0) } ?? utf8.endIndex
+        } else {
+            end = utf8.firstIndex(of: UInt8(ascii: ":")) ?? utf8.endIndex
         }
-        var lowered = String(host)
-        if lowered.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) { lowered = lowered.lowercased() }
-        return lowered
+        let host = utf8[..<end]
+        if !host.contains(where: { $0 >= 65 && $0 <= 90 }) {
+            return end == utf8.endIndex ? value : String(Substring(host))
+        }
+        return String(Substring(host)).lowercased()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -1,5 +1,5 @@
 /// One Kong route compiled for matching: the conditions, and the sort key of Kong's traditional router.
-struct CompiledRoute: Sendable {
+final class CompiledRoute: Sendable {
     /// A path condition: a plain prefix, or a regex anchored at the start of the path (Kong's `~` paths).
     enum PathCondition: Sendable {
         case prefix(String)

@@ -15,10 +15,19 @@ public final class GatewaySnapshot: Sendable {
     let globalChain: PluginChain?
 
     /// A Kong service with the cluster its host names, and the VirtualService for that host, if any.
-    struct ServicePlan: Sendable {
+    final class ServicePlan: Sendable {
         let service: KongService
         let cluster: Cluster
         let virtualService: CompiledVirtualService?
+        /// The Host field sent upstream unless a route preserves the client's (`host` or `host:port`).
+        let hostHeader: String
+
+        init(service: KongService, cluster: Cluster, virtualService: CompiledVirtualService?, hostHeader: String) {
+            self.service = service
+            self.cluster = cluster
+            self.virtualService = virtualService
+            self.hostHeader = hostHeader
+        }
     }
 
     /// Compiles `configuration`; registry hosts (`NAME.service.consul`) get the instances in `discovered` (by service
@@ -96,7 +105,8 @@ public final class GatewaySnapshot: Sendable {
             return ServicePlan(
                 service: service,
                 cluster: cluster(host: host, port: service.port),
-                virtualService: virtualService.map { compile($0, defaultPort: service.port) }
+                virtualService: virtualService.map { compile($0, defaultPort: service.port) },
+                hostHeader: Self.hostHeader(service.host, port: service.port)
             )
         }
         self.virtualServices = configuration.virtualServices.map { compile($0, defaultPort: 80) }
@@ -137,7 +147,7 @@ public final class GatewaySnapshot: Sendable {
                 cluster: plan.cluster,
                 endpoints: plan.cluster.all,
                 upstreamURI: "",
-                hostHeader: route.route.preserveHost ? nil : Self.hostHeader(plan.service.host, port: plan.service.port),
+                hostHeader: route.route.preserveHost ? nil : plan.hostHeader,
                 connectTimeout: TimeAmount(plan.cluster.connectTimeout ?? plan.service.connectTimeout),
                 readTimeout: TimeAmount(plan.service.readTimeout),
                 writeTimeout: TimeAmount(plan.service.writeTimeout),

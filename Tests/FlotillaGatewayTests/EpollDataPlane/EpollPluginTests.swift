@@ -9,16 +9,19 @@ import Yams
 @testable import FlotillaGateway
 
 #if canImport(Glibc)
-/// A plugin whose access phase always waits (`config.ms` milliseconds), as a JWKS fetch or a Redis counter does:
-/// it marks the request (`x-waited`) and the response (`x-waited-for`), and records its log phase.
+/// A plugin whose access phase always waits (`config.ms` milliseconds, or with `config.gated` until the test opens
+/// the gate), as a JWKS fetch or a Redis counter does: it marks the request (`x-waited`) and the response
+/// (`x-waited-for`), and records its log phase.
 struct WaitingPlugin: GatewayPlugin {
     let name = "wait"
     let priority = 1000
     let milliseconds: Int
+    let gate: NIOLockedValueBox<Bool>?
     let logs: NIOLockedValueBox<[String]>
 
     func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
         try? await Task.sleep(for: .milliseconds(milliseconds))
+        while let gate, !gate.withLockedValue({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
         exchange.request.headerFields[HTTPField.Name("x-waited")!] = "\(milliseconds)ms"
         exchange.responseHeaders[HTTPField.Name("x-waited-for")!] = exchange.request.path ?? ""
         return nil
@@ -34,11 +37,11 @@ struct WaitingPlugin: GatewayPlugin {
 /// run through them again.
 @Suite("Epoll data plane: plugins run on its loops, once per request")
 struct EpollPluginTests {
-    static func building(_ logs: NIOLockedValueBox<[String]>) -> PluginBuilding {
+    static func building(_ logs: NIOLockedValueBox<[String]>, gate: NIOLockedValueBox<Bool>) -> PluginBuilding {
         PluginBuilding { consumers in
             var builders = GatewayPluginFactory.kongPlugins
             builders["wait"] = { config, _ in
-                WaitingPlugin(milliseconds: config?["ms"]?.int ?? 20, logs: logs)
+                WaitingPlugin(milliseconds: config?["ms"]?.int ?? 20, gate: config?["gated"]?.bool == true ? gate : nil, logs: logs)
             }
             return GatewayPluginFactory(consumers: consumers, services: PluginServices(), builders: builders)
         }
@@ -72,7 +75,7 @@ struct EpollPluginTests {
                 strip_path: false
                 plugins:
                   - name: wait
-                    config: {ms: 400}
+                    config: {ms: 0, gated: true}
           - name: gone
             url: http://127.0.0.1:\(deadPort)
             connect_timeout: 1000
@@ -94,8 +97,14 @@ struct EpollPluginTests {
         "GET \(path) HTTP/1.1\r\nHost: gateway.test\r\n\(extra)\r\n"
     }
 
-    static func start(upstream: Int, threads: Int = 2, logs: NIOLockedValueBox<[String]>) async throws -> GatewayFixture {
-        try await GatewayFixture.start(config(upstream, deadPort: try FreePort.next()), threads: threads, plugins: building(logs)) {
+    static func start(
+        upstream: Int,
+        threads: Int = 2,
+        logs: NIOLockedValueBox<[String]>,
+        gate: NIOLockedValueBox<Bool> = NIOLockedValueBox(true)
+    ) async throws -> GatewayFixture {
+        let yaml = config(upstream, deadPort: try FreePort.next())
+        return try await GatewayFixture.start(yaml, threads: threads, plugins: building(logs, gate: gate)) {
             $0.dataPlane = .epoll
         }
     }
@@ -165,7 +174,8 @@ struct EpollPluginTests {
     func clientLeavesWhilePluginsWait() async throws {
         let upstream = try await TestUpstream.start(name: "up")
         let logs = NIOLockedValueBox<[String]>([])
-        let gateway = try await Self.start(upstream: upstream.port, threads: 1, logs: logs)
+        let gate = NIOLockedValueBox(false)
+        let gateway = try await Self.start(upstream: upstream.port, threads: 1, logs: logs, gate: gate)
         do {
             let leaving = try await RawClientConnection.connect(port: gateway.port)
             try await leaving.send(Self.get("/slow/x"))
@@ -174,7 +184,10 @@ struct EpollPluginTests {
             try await next.send(Self.get("/plain/y"))
             let answers = RawResponses.split(try await next.waitForResponses(1))
             #expect(answers.map(\.upstreamURI) == ["/plain/y"])
-            try await Task.sleep(for: .milliseconds(600))  // the slow plugin has finished by now
+            // The loop has seen the first client leave (its close came before the second connection); now the
+            // plugin finishes.
+            gate.withLockedValue { $0 = true }
+            try await Task.sleep(for: .milliseconds(300))
             #expect(RawResponses.split(next.received).count == 1)
             try await next.send(Self.get("/plain/z"))
             #expect(RawResponses.split(try await next.waitForResponses(2)).last?.upstreamURI == "/plain/z")

@@ -56,6 +56,24 @@ struct JWTPluginTests {
         #expect(PluginTest.header(fields, "Authorization") == "Bearer \(token)")
     }
 
+    @Test func consumerFieldsTheClientSentAreReplacedNotJoined() async throws {
+        let token = try PyJWT.mint(.init(payload: ["iss": "alice-issuer"], key: Self.secret, alg: "HS256"))
+        let spoofed = PluginTest.exchange(
+            "/api",
+            headers: [
+                ("X-Consumer-ID", "someone-else"), ("Authorization", "Bearer \(token)"), ("x-consumer-username", "mallory"),
+                ("X-Anonymous-Consumer", "true"), ("X-Consumer-ID", "and-another"),
+            ]
+        )
+        let (response, exchange) = await Self.run(try Self.plugin(), spoofed)
+        #expect(response == nil)
+        let fields = exchange.request.headerFields
+        #expect(PluginTest.header(fields, "X-Consumer-ID") == exchange.consumer?.id)
+        #expect(PluginTest.header(fields, "X-Consumer-Username") == "alice")
+        #expect(PluginTest.header(fields, "X-Anonymous-Consumer") == nil)
+        #expect(PluginTest.header(fields, "Authorization") == "Bearer \(token)")
+    }
+
     @Test func aSecretShorterThanTheHashWorksAsInKong() async throws {
         let token = try PyJWT.mint(.init(payload: ["iss": "short-issuer"], key: "s3cr3t", alg: "HS256"))
         let (response, exchange) = await Self.run(try Self.plugin(), Self.bearer(token))

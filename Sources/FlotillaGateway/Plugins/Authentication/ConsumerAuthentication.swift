@@ -13,12 +13,19 @@ enum ConsumerAuthentication {
     static func authenticate(_ exchange: inout GatewayExchange, consumer: GatewayConsumer?, credential: String?) {
         exchange.consumer = consumer
         exchange.credentialIdentifier = credential
-        set(&exchange.request.headerFields, consumerID, consumer?.id)
-        set(&exchange.request.headerFields, consumerCustomID, consumer?.customID)
-        set(&exchange.request.headerFields, consumerUsername, consumer?.username)
-        set(&exchange.request.headerFields, credentialIdentifier, credential)
-        set(&exchange.request.headerFields, anonymousConsumer, credential == nil ? "true" : nil)
+        // Whatever the client sent under these names goes (one pass, usually finding none); then the gateway's own.
+        if exchange.request.headerFields.contains(where: { managedFields.contains($0.name) }) {
+            exchange.request.headerFields.removeAll { managedFields.contains($0.name) }
+        }
+        let values = [
+            (consumerID, consumer?.id), (consumerCustomID, consumer?.customID), (consumerUsername, consumer?.username),
+            (credentialIdentifier, credential), (anonymousConsumer, credential == nil ? "true" : nil),
+        ]
+        for case let (name, value?) in values { exchange.request.headerFields.append(HTTPField(name: name, value: value)) }
     }
+
+    /// The fields an authentication sets (or removes), as Kong's auth plugins do.
+    private static let managedFields: Set<HTTPField.Name> = [consumerID, consumerCustomID, consumerUsername, credentialIdentifier, anonymousConsumer]
 
     /// The anonymous fallback of a failed authentication, as Kong does it: with `anonymous` set, the request goes on
     /// as that consumer; without it, `failure` is the answer. A configured but missing anonymous consumer is a 500.
@@ -34,9 +41,5 @@ enum ConsumerAuthentication {
         }
         authenticate(&exchange, consumer: consumer, credential: nil)
         return nil
-    }
-
-    private static func set(_ fields: inout HTTPFields, _ name: HTTPField.Name, _ value: String?) {
-        if let value { fields[name] = value } else { fields[name] = nil }
     }
 }
