@@ -185,6 +185,35 @@ struct ProxyTests {
         try await upstream.stop()
     }
 
+    @Test("bytes after a Connection: close request are not read: its answer comes whole, then the connection closes (RFC 9112 §9.6)")
+    func nothingIsReadAfterConnectionClose() async throws {
+        let upstream = try await TestUpstream.start(name: "u1")
+        let gateway = try await GatewayFixture.start(Self.config(upstream.port))
+        do {
+            for after in ["GET /raw/second HTTP/1.1\r\nHost: x\r\n\r\n", "not http at all\r\n\r\n", "GET /raw/third"] {
+                let requests = "GET /raw/first HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + after
+                let raw = try await RawTCP.exchange(port: gateway.port, Array(requests.utf8))
+                let answers = RawResponses.split(raw)
+                #expect(answers.map(\.status) == [200], "after \(after.debugDescription): \(raw)")
+                #expect(answers.first?.field("connection") == "close")
+                #expect(raw.contains(#""uri":"\/first""#) || raw.contains(#""uri":"/first""#), "\(raw)")
+            }
+            #expect(upstream.requests == 3)
+
+            // The same behind a slow request still in flight: both answers, in order, and nothing for the bytes after.
+            let behind =
+                "GET /raw/slow/200 HTTP/1.1\r\nHost: x\r\n\r\nGET /raw/closing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                + "garbage\r\n\r\n"
+            let raw = try await RawTCP.exchange(port: gateway.port, Array(behind.utf8))
+            #expect(RawResponses.split(raw).map(\.status) == [200, 200], "\(raw)")
+            #expect(RawResponses.split(raw).last?.upstreamURI == "/closing")
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+        try await upstream.stop()
+    }
+
     @Test("write_timeout: a request body that stops arriving ends in 408 (nginx's client_body_timeout) once write_timeout passes")
     func writeTimeout() async throws {
         let upstream = try await TestUpstream.start(name: "u1")

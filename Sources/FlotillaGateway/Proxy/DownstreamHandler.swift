@@ -42,6 +42,11 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
 
     private var readsPaused = false
     private var pendingRead = false
+    /// A request that asks to close the connection has been read whole: nothing after it is read or answered (RFC
+    /// 9112 §9.6), and the decoder's complaints about such bytes are not the client's answer.
+    private var inputEnded = false
+    /// Whether the last request head the decoder produced asks to close the connection.
+    private var decodedHeadCloses = false
     /// A proxied response's head, held until its first body part (a small body joins it in one write), a flush or
     /// the response's end.
     private var heldHead: ByteBuffer?
@@ -98,6 +103,11 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        switch part {
+        case .head(let head): decodedHeadCloses = !head.isKeepAlive
+        case .end: if decodedHeadCloses { inputEnded = true }
+        case .body: break
+        }
         if !pipelined.isEmpty || (responding && requestEnded) {
             pipelined.append(part)
             return
@@ -311,7 +321,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     }
 
     private func resumeReadsIfPending() {
-        if pendingRead, let context {
+        if pendingRead, !inputEnded, let context {
             pendingRead = false
             context.read()
         }
@@ -537,14 +547,14 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     func resumeReads() {
         guard readsPaused else { return }
         readsPaused = false
-        if pendingRead, let context {
+        if pendingRead, !inputEnded, let context {
             pendingRead = false
             context.read()
         }
     }
 
     func read(context: ChannelHandlerContext) {
-        if readsPaused || pipelined.count >= Self.pipelineLimit {
+        if readsPaused || inputEnded || pipelined.count >= Self.pipelineLimit {
             pendingRead = true
         } else {
             context.read()
@@ -565,6 +575,11 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if inputEnded, error is HTTPParserError || error is ByteToMessageDecoderError {
+            // Bytes after a request that closes the connection: not a request, and not read any further. The
+            // answers still due go out, then the connection closes.
+            return
+        }
         if let parserError = error as? HTTPParserError, !(exchange?.responseStarted ?? false) {
             exchange?.downstreamClosed()
             exchange = nil
