@@ -214,6 +214,27 @@ struct ProxyTests {
         try await upstream.stop()
     }
 
+    @Test("a malformed request behind valid pipelined ones: they are answered first, in order, then its 400, then the connection closes")
+    func malformedBehindValidRequests() async throws {
+        let upstream = try await TestUpstream.start(name: "u1")
+        let gateway = try await GatewayFixture.start(Self.config(upstream.port))
+        do {
+            let valid = "GET /raw/slow/100 HTTP/1.1\r\nHost: x\r\n\r\nGET /raw/two HTTP/1.1\r\nHost: x\r\n\r\n"
+            for bad in ["GET /raw/three HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n", "\u{01}\u{02}garbage\r\n\r\n"] {
+                let raw = try await RawTCP.exchange(port: gateway.port, Array((valid + bad + "GET /raw/four HTTP/1.1\r\nHost: x\r\n\r\n").utf8))
+                let answers = RawResponses.split(raw)
+                #expect(answers.map(\.status) == [200, 200, 400], "\(raw)")
+                #expect(answers.first?.body.contains(#""slow":100"#) == true)
+                #expect(answers.dropFirst().first?.upstreamURI == "/two")
+                #expect(answers.last?.field("connection") == "close")
+            }
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+        try await upstream.stop()
+    }
+
     @Test("write_timeout: a request body that stops arriving ends in 408 (nginx's client_body_timeout) once write_timeout passes")
     func writeTimeout() async throws {
         let upstream = try await TestUpstream.start(name: "u1")

@@ -45,8 +45,12 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     /// A request that asks to close the connection has been read whole: nothing after it is read or answered (RFC
     /// 9112 §9.6), and the decoder's complaints about such bytes are not the client's answer.
     private var inputEnded = false
-    /// Whether the last request head the decoder produced asks to close the connection.
+    /// Whether the last request head the decoder produced asks to close the connection, and whether that request has
+    /// ended (a decoder error then is about the bytes of a new request).
     private var decodedHeadCloses = false
+    private var decodedRequestEnded = true
+    /// A malformed request behind complete ones still being answered: its 400 (or 431) goes out after their answers.
+    private var deferredParserError: HTTPResponseStatus?
     /// A proxied response's head, held until its first body part (a small body joins it in one write), a flush or
     /// the response's end.
     private var heldHead: ByteBuffer?
@@ -104,8 +108,12 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         switch part {
-        case .head(let head): decodedHeadCloses = !head.isKeepAlive
-        case .end: if decodedHeadCloses { inputEnded = true }
+        case .head(let head):
+            decodedHeadCloses = !head.isKeepAlive
+            decodedRequestEnded = false
+        case .end:
+            decodedRequestEnded = true
+            if decodedHeadCloses { inputEnded = true }
         case .body: break
         }
         if !pipelined.isEmpty || (responding && requestEnded) {
@@ -443,8 +451,13 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             guardHandler.responseFinished()
             resumeReads()
             if !pipelined.isEmpty { drainPipeline(context: context) }
+            if !responding, pipelined.isEmpty, let status = deferredParserError {
+                deferredParserError = nil
+                answerUnreadableRequest(status, context: context)
+            }
         } else {
             pipelined.removeAll()
+            deferredParserError = nil
             closeAfterWrites(context)
         }
     }
@@ -574,25 +587,40 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         context.fireChannelInactive()
     }
 
+    /// Answers a request llhttp could not read (400, or 431 for oversize headers) and closes the connection: the
+    /// request in progress, if any, is dropped.
+    private func answerUnreadableRequest(_ status: HTTPResponseStatus, context: ChannelHandlerContext) {
+        exchange?.downstreamClosed()
+        exchange = nil
+        keepAlive = false
+        requestEnded = true
+        responding = true
+        requestHead = nil  // the answer is to the unreadable request, not to the one before it
+        let message = status == .badRequest ? GatewayErrorResponse.badRequest : GatewayErrorResponse.headersTooLarge
+        let body = GatewayErrorResponse.body(message, allocator: context.channel.allocator)
+        writeWhole(GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: false), body: body, context: context)
+        closeAfterWrites(context)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if inputEnded, error is HTTPParserError || error is ByteToMessageDecoderError {
             // Bytes after a request that closes the connection: not a request, and not read any further. The
             // answers still due go out, then the connection closes.
             return
         }
-        if let parserError = error as? HTTPParserError, !(exchange?.responseStarted ?? false) {
-            exchange?.downstreamClosed()
-            exchange = nil
-            keepAlive = false
-            requestEnded = true
-            responding = true
-            requestHead = nil  // the answer is to the unreadable request, not to the one before it
+        if let parserError = error as? HTTPParserError {
             let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
-            let message = status == .badRequest ? GatewayErrorResponse.badRequest : GatewayErrorResponse.headersTooLarge
-            let body = GatewayErrorResponse.body(message, allocator: context.channel.allocator)
-            writeWhole(GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: false), body: body, context: context)
-            closeAfterWrites(context)
-            return
+            if decodedRequestEnded, responding || !pipelined.isEmpty {
+                // A new request is unreadable while earlier ones still wait for their answers: those go out first
+                // (in order), then this one's error, then the connection closes. Nothing more is read.
+                deferredParserError = status
+                inputEnded = true
+                return
+            }
+            if !(exchange?.responseStarted ?? false) {
+                answerUnreadableRequest(status, context: context)
+                return
+            }
         }
         exchange?.downstreamClosed()
         exchange = nil
