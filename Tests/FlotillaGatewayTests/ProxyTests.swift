@@ -235,6 +235,23 @@ struct ProxyTests {
         try await upstream.stop()
     }
 
+    @Test("an upstream that closes after each keep-alive answer: a pipelined request that took its connection is sent again on a new one")
+    func upstreamClosingAfterEachAnswer() async throws {
+        let upstream = try await ScriptedUpstream.start { _ in ScriptedAnswer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", close: true) }
+        let gateway = try await GatewayFixture.start(Self.config(upstream.port))
+        do {
+            let request = "GET /raw/again HTTP/1.1\r\nHost: x\r\n\r\n"
+            let client = try await RawClientConnection.connect(port: gateway.port)
+            try await client.send(request + request + request)
+            let answers = RawResponses.split(try await client.waitForResponses(3))
+            #expect(answers.map(\.status) == [200, 200, 200])
+            await client.close()
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+    }
+
     @Test("write_timeout: a request body that stops arriving ends in 408 (nginx's client_body_timeout) once write_timeout passes")
     func writeTimeout() async throws {
         let upstream = try await TestUpstream.start(name: "u1")

@@ -26,6 +26,8 @@ final class ProxyExchange {
     private static let retainLimit = 64 * 1024
     private(set) var requestEnded = false
     private var connection: UpstreamConnection?
+    /// A kept-alive connection turned out closed: the next attempt does not take an idle one.
+    private var needsNewConnection = false
     private var endpoint: Int?
     private var attempt = 0
     private(set) var responseStarted = false
@@ -134,7 +136,7 @@ final class ProxyExchange {
         let address = target.cluster.endpoints[picked]
         let thisAttempt = attempt
         let key = target.cluster.poolKeys[picked]
-        if let idle = loop.pool.takeIdle(key: key) {
+        if !needsNewConnection, let idle = loop.pool.takeIdle(key: key) {
             send(on: idle)
             return
         }
@@ -281,11 +283,12 @@ final class ProxyExchange {
 
     func upstreamClosed() {
         guard !finished else { return }
-        connection = nil
         if responseStarted {
+            connection = nil
             finish(reuseUpstream: false)
             downstream.abortConnection()
         } else {
+            // The connection goes in attemptFailed, which needs it to tell a stale kept-alive one.
             attemptFailed(status: nil, reason: .reset)
         }
     }
@@ -327,6 +330,8 @@ final class ProxyExchange {
         let wasReused = failedConnection?.reused ?? false
         if canRetry(reason, staleConnection: wasReused) {
             attempt += 1
+            // Other connections idle as long as the stale one may be closed too: the retry takes a new one.
+            if wasReused, reason == .reset { needsNewConnection = true }
             connect()
             return
         }
