@@ -136,7 +136,7 @@ final class EpollClient: EpollSocket {
 
     private func start(_ head: PlainRequestHead) {
         let startedAt = NIODeadline.now()
-        let snapshot = loop.plane.runtime.snapshot
+        let snapshot = loop.snapshots.current(loop.plane.runtime)
         loop.balancer.reset(for: snapshot)
         let requestTarget = RequestTarget(head.uri)
         let headers = head.headers

@@ -29,6 +29,7 @@ final class EpollLoop {
     let balancer = LoopBalancer()
     let requestIDs = RequestIDGenerator()
     let allocator = ByteBufferAllocator()
+    var snapshots = SnapshotCache()
     var localPort: String { plane.localPort }
     private var sockets: [(any EpollSocket)?] = []
     /// The events each descriptor is watched for (epoll_ctl only when they change).

@@ -193,7 +193,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         let requestTarget = RequestTarget(uri)
         let path = requestTarget.path
         let query = requestTarget.query
-        let snapshot = runtime.snapshot
+        let snapshot = loop.snapshots.current(runtime)
         loop.balancer.reset(for: snapshot)
         let headers = head.headers
         let lookup: RequestHeaderLookup = { name in headers.first(name: name) }

@@ -10,6 +10,7 @@ final class LoopContext {
     let deadlines: LoopDeadlines
     let requestIDs = RequestIDGenerator()
     let allocator = ByteBufferAllocator()
+    var snapshots = SnapshotCache()
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop

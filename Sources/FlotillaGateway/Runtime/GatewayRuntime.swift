@@ -1,11 +1,15 @@
 import FlotillaDiscovery
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// The configuration currently serving, swapped atomically on reload: requests already in flight keep the snapshot
 /// they started with, new requests see the new one. Snapshots built here (reload, ``install(_:file:)``, a change of
 /// registry instances) combine the current configuration with the latest instances from the registry.
 public final class GatewayRuntime: Sendable {
     private let current: NIOLockedValueBox<GatewaySnapshot>
+    /// Counts swaps: a data-plane thread keeps the snapshot it read and reads it again only when this moved
+    /// (``SnapshotCache``), so a request costs one atomic load, not a lock every thread takes.
+    private let generation = Atomic<Int>(0)
     private let source: NIOLockedValueBox<String?>
     /// Registry instances by service (and datacenter); held while a snapshot is built, so builds never interleave.
     private let discovered = NIOLockedValueBox<[RegistryService: [DiscoveredInstance]]>([:])
@@ -49,7 +53,11 @@ public final class GatewayRuntime: Sendable {
     /// Swaps in a snapshot as it is (without the registry's instances unless it was built with them).
     public func apply(_ snapshot: GatewaySnapshot) {
         current.withLockedValue { $0 = snapshot }
+        generation.add(1, ordering: .releasing)
     }
+
+    /// How many snapshots were swapped in so far.
+    var snapshotGeneration: Int { generation.load(ordering: .acquiring) }
 
     /// Rejects a configuration naming registry hosts when there is no registry; `file` is named in the error.
     public func check(_ configuration: GatewayConfiguration, file: String) throws {
