@@ -29,12 +29,14 @@ final class EpollLoop {
     let balancer = LoopBalancer()
     let requestIDs = RequestIDGenerator()
     let allocator = ByteBufferAllocator()
-    var snapshots = SnapshotCache()
+    // Exclusivity is not checked at run time on the tables below: the loop is used by its own thread alone, and no
+    // access to one of them starts while another is in progress.
+    @exclusivity(unchecked) var snapshots = SnapshotCache()
     var localPort: String { plane.localPort }
-    private var sockets: [(any EpollSocket)?] = []
+    @exclusivity(unchecked) private var sockets: [(any EpollSocket)?] = []
     /// The events each descriptor is watched for (epoll_ctl only when they change).
-    private var interests: [UInt32] = []
-    private var idle: [String: [EpollUpstream]] = [:]
+    @exclusivity(unchecked) private var interests: [UInt32] = []
+    @exclusivity(unchecked) private var idle: [String: [EpollUpstream]] = [:]
     private var listening = true
     private var acceptPaused = false
     private var lastToken: UInt64 = 0
