@@ -187,7 +187,8 @@ final class EpollClient: EpollSocket {
         guard isOpen, let request = waiting, request.token == resumed.token else { return }
         waiting = nil
         accessEnded(request.head, target: request.target, plugins: resumed.plugins, response: resumed.response, startedAt: request.startedAt)
-        handleRequests()
+        // Sends what is answered and goes on with the next requests, reading again if the wait held reads.
+        flush()
     }
 
     /// Proxies the request as the plugins left it, or sends the response one of them chose.

@@ -11,17 +11,19 @@ import Yams
 #if canImport(Glibc)
 /// A plugin whose access phase always waits (`config.ms` milliseconds, or with `config.gated` until the test opens
 /// the gate), as a JWKS fetch or a Redis counter does: it marks the request (`x-waited`) and the response
-/// (`x-waited-for`), and records its log phase.
+/// (`x-waited-for`), or answers `config.status` itself, and records its log phase.
 struct WaitingPlugin: GatewayPlugin {
     let name = "wait"
     let priority = 1000
     let milliseconds: Int
     let gate: NIOLockedValueBox<Bool>?
+    var status: Int?
     let logs: NIOLockedValueBox<[String]>
 
     func access(_ exchange: inout GatewayExchange) async -> GatewayPluginResponse? {
         try? await Task.sleep(for: .milliseconds(milliseconds))
         while let gate, !gate.withLockedValue({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
+        if let status { return .kongError(HTTPResponse.Status(code: status), message: "refused after waiting") }
         exchange.request.headerFields[HTTPField.Name("x-waited")!] = "\(milliseconds)ms"
         exchange.responseHeaders[HTTPField.Name("x-waited-for")!] = exchange.request.path ?? ""
         return nil
@@ -41,7 +43,12 @@ struct EpollPluginTests {
         PluginBuilding { consumers in
             var builders = GatewayPluginFactory.kongPlugins
             builders["wait"] = { config, _ in
-                WaitingPlugin(milliseconds: config?["ms"]?.int ?? 20, gate: config?["gated"]?.bool == true ? gate : nil, logs: logs)
+                WaitingPlugin(
+                    milliseconds: config?["ms"]?.int ?? 20,
+                    gate: config?["gated"]?.bool == true ? gate : nil,
+                    status: config?["status"]?.int,
+                    logs: logs
+                )
             }
             return GatewayPluginFactory(consumers: consumers, services: PluginServices(), builders: builders)
         }
@@ -76,6 +83,12 @@ struct EpollPluginTests {
                 plugins:
                   - name: wait
                     config: {ms: 0, gated: true}
+              - name: slow-refusal
+                paths: [/refused-later]
+                strip_path: false
+                plugins:
+                  - name: wait
+                    config: {ms: 0, gated: true, status: 403}
           - name: gone
             url: http://127.0.0.1:\(deadPort)
             connect_timeout: 1000
@@ -197,6 +210,41 @@ struct EpollPluginTests {
         } catch {
             Issue.record(error)
         }
+        try await gateway.stop()
+    }
+
+    @Test(
+        "a flood of pipelined requests behind one whose plugin waits: reads stop meanwhile, every request is answered after it, and reading resumes"
+    )
+    func floodBehindAWaitingPlugin() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let gate = NIOLockedValueBox(false)
+        let gateway = try await Self.start(upstream: upstream.port, threads: 1, logs: NIOLockedValueBox([]), gate: gate)
+        let client = try await RawClientConnection.connect(port: gateway.port)
+        do {
+            // 64 KiB of requests that key-auth refuses at once (64 bytes each), behind one whose plugin waits and then
+            // refuses it: the plane reads them all, then stops reading (it buffers no more while a request is
+            // pending), and no upstream answer comes to make it read again.
+            let refusedPath = "/guarded/" + String(repeating: "n", count: 64 - Self.get("/guarded/").utf8.count)
+            let firstPath = "/refused-later/" + String(repeating: "f", count: 64 - Self.get("/refused-later/").utf8.count)
+            try await client.send(Self.get(firstPath) + String(repeating: Self.get(refusedPath), count: 1_024))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(client.received.isEmpty)
+            gate.withLockedValue { $0 = true }
+            let received = try await client.waitUntil(timeout: .seconds(20)) { $0.components(separatedBy: "HTTP/1.1 ").count - 1 >= 1_025 }
+            let answers = RawResponses.split(received)
+            #expect(answers.count == 1_025)
+            #expect(answers.first?.status == 403)
+            #expect(answers.first?.body == #"{"message":"refused after waiting"}"#)
+            #expect(answers.dropFirst().allSatisfy { $0.status == 401 })
+            // Reading has resumed: the next request is answered.
+            try await client.send(Self.get("/plain/after"))
+            let last = RawResponses.split(try await client.waitUntil { $0.components(separatedBy: "HTTP/1.1 ").count - 1 >= 1_026 })
+            #expect(last.last?.upstreamURI == "/plain/after")
+        } catch {
+            Issue.record(error)
+        }
+        await client.close()
         try await gateway.stop()
     }
 
