@@ -37,12 +37,10 @@ public final class GatewayServer: Sendable {
             let runtime = self.runtime
             let options = self.options
             let group = self.group
-            let plane = try EpollDataPlane.start(runtime: runtime, options: options, threads: options.threads ?? System.coreCount) {
-                fd,
-                unread,
-                plugins in
+            let handOff: @Sendable (Int32, ByteBuffer, AppliedPlugins?) -> Void = { fd, unread, plugins in
                 Self.adopt(fd: fd, unread: unread, plugins: plugins, group: group, contexts: contexts, runtime: runtime, options: options)
             }
+            let plane = try EpollDataPlane.start(runtime: runtime, options: options, threads: options.threads ?? System.coreCount, handOff: handOff)
             epollPlane.withLockedValue { $0 = plane }
             return GatewayListener(localAddress: plane.localAddress) { plane.closeListener() }
         }

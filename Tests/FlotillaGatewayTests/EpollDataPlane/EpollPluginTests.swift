@@ -106,9 +106,7 @@ struct EpollPluginTests {
         """
     }
 
-    static func get(_ path: String, extra: String = "") -> String {
-        "GET \(path) HTTP/1.1\r\nHost: gateway.test\r\n\(extra)\r\n"
-    }
+    static func get(_ path: String, extra: String = "") -> String { EpollDataPlaneTests.get(path, extra: extra) }
 
     static func start(
         upstream: Int,
