@@ -32,9 +32,6 @@ final class EpollClient: EpollSocket {
     private var exchange: Exchange?
     /// While no request is in progress: when the client must have sent its next request.
     private var idleDeadline: NIODeadline
-    /// While the next request's head is arriving in pieces: when it must be whole (`headerTimeout` after the piece
-    /// that started it, as the NIO plane's ``ConnectionGuard`` bounds it; slowloris).
-    private var headDeadline: NIODeadline?
     /// Output this large holds the upstream's reads until the client takes it.
     private static let outputHighWater = 256 * 1024
     /// Unanswered pipelined input this large stops reading from the client.
@@ -122,7 +119,7 @@ final class EpollClient: EpollSocket {
     /// Starts the buffered requests, one at a time: those the plugins answer at once go on to the next; it stops at
     /// one that is proxied or waits for its plugins. Then sends what was answered.
     private func handleRequests() {
-        requests: while isOpen, exchange == nil, waiting == nil, !closeWhenSent, !handOffWhenSent, inbound.readableBytes > 0 {
+        while isOpen, exchange == nil, waiting == nil, !closeWhenSent, !handOffWhenSent, inbound.readableBytes > 0 {
             if outbound.readableBytes >= Self.outputHighWater {
                 // The client is not taking the answers already made: the next request waits for it.
                 writeOutbound()
@@ -131,15 +128,9 @@ final class EpollClient: EpollSocket {
             }
             let outcome = inbound.withUnsafeReadableBytes { PlainRequestHead.parse($0) }
             switch outcome {
-            case .incomplete where inbound.withUnsafeReadableBytes(PlainRequestHead.couldStartPlainHead):
-                // The rest of the head is still on its way (a large head split over packets, a pipelined request
-                // cut by a read): wait for it, at most until the head deadline.
-                if headDeadline == nil { headDeadline = .now() + loop.plane.options.headerTimeout }
-                break requests
             case .incomplete, .notPlain:
                 handOff()
             case .plain(let head):
-                headDeadline = nil
                 start(head)
             }
         }
@@ -498,11 +489,7 @@ final class EpollClient: EpollSocket {
     func tick(now: NIODeadline) {
         guard isOpen, waiting == nil else { return }
         guard let exchange else {
-            if let headDeadline, now >= headDeadline {
-                closeNow()  // the head never came whole: closed, as the NIO plane's ConnectionGuard closes it
-            } else if headDeadline == nil, now >= idleDeadline, outbound.readableBytes == 0 {
-                closeNow()
-            }
+            if now >= idleDeadline, outbound.readableBytes == 0 { closeNow() }
             return
         }
         guard now >= exchange.deadline else { return }

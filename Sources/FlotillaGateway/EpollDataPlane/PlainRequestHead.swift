@@ -27,17 +27,6 @@ struct PlainRequestHead {
     /// The longest head this data plane reads (a longer one goes to NIO's parser and its limits).
     static let maximumLength = 16 * 1024
 
-    /// Whether `bytes`, the start of a head that is not complete yet, can still become a plain one: they begin as
-    /// `GET /` or `HEAD /` begins. Anything else goes to the NIO plane at once, whose parser may refuse it before
-    /// it ends.
-    static func couldStartPlainHead(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        for method in ["GET /", "HEAD /"] {
-            let prefix = method.utf8
-            if bytes.count >= prefix.count ? bytes.starts(with: prefix) : prefix.starts(with: bytes) { return true }
-        }
-        return false
-    }
-
     static func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         var end = -1
         var index = 0

@@ -214,16 +214,4 @@ struct PlainRequestHeadTests {
             #expect(head.uri == "/one")
         }
     }
-
-    @Test("a cut head is waited for only while it can still become GET / or HEAD /; any other start goes to NIO at once")
-    func startsThatCanBecomePlain() {
-        let waited = ["", "G", "GE", "GET", "GET ", "GET /", "GET /plain HTTP/1.1\r\nHost: x", "H", "HEA", "HEAD /x"]
-        let handed = ["P", "POST /", "GET x", "get /", "HEAD x", " GET /", "GE\u{01}", "OPTIONS * HTTP/1.1", "\r\n"]
-        for text in waited {
-            #expect(Array(text.utf8).withUnsafeBytes(PlainRequestHead.couldStartPlainHead), "\(text.debugDescription)")
-        }
-        for text in handed {
-            #expect(!Array(text.utf8).withUnsafeBytes(PlainRequestHead.couldStartPlainHead), "\(text.debugDescription)")
-        }
-    }
 }
