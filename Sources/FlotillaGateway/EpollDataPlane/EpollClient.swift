@@ -398,8 +398,8 @@ final class EpollClient: EpollSocket {
     /// A request answered: metrics, the plugins' log phase and the access log, then the request's bytes leave the
     /// input buffer.
     private func complete(_ head: PlainRequestHead, target: ProxyTarget, plugins: AppliedPlugins?, status: Int, startedAt: NIODeadline) {
-        let routeLabel = target.routeName ?? target.routeIndex.map { "route-\($0)" } ?? ""
-        let serviceLabel = target.serviceName ?? target.cluster.name
+        let routeLabel = target.routeLabel
+        let serviceLabel = target.serviceLabel
         loop.recordCompletion(route: routeLabel, service: serviceLabel, status: status, since: startedAt)
         plugins?.log(status: status)
         if let log = loop.plane.runtime.accessLog {

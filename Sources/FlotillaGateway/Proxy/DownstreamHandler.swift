@@ -202,8 +202,8 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             discardingBody = true
             respondError(.notFound, GatewayErrorResponse.noRoute)
         case .proxy(let target):
-            routeLabel = target.routeName ?? target.routeIndex.map { "route-\($0)" } ?? ""
-            serviceLabel = target.serviceName ?? target.cluster.name
+            routeLabel = target.routeLabel
+            serviceLabel = target.serviceLabel
             if let fault = target.fault, let status = fault.abortStatus, Double.random(in: 0..<100) < fault.abortPercentage {
                 discardingBody = true
                 respondError(HTTPResponseStatus(statusCode: status), "fault filter abort")

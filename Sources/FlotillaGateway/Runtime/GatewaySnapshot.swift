@@ -257,6 +257,10 @@ struct ProxyTarget {
     var perTryTimeout: TimeAmount?
     var fault: FaultInjection?
     var virtualServiceRule: String? = nil
+
+    /// The route and service as metrics and the access log name them (`route-N` for an unnamed Kong route).
+    var routeLabel: String { routeName ?? routeIndex.map { "route-\($0)" } ?? "" }
+    var serviceLabel: String { serviceName ?? cluster.name }
 }
 
 extension TimeAmount {

@@ -17,11 +17,14 @@ enum ConsumerAuthentication {
         if exchange.request.headerFields.contains(where: { managedFields.contains($0.name) }) {
             exchange.request.headerFields.removeAll { managedFields.contains($0.name) }
         }
-        let values = [
-            (consumerID, consumer?.id), (consumerCustomID, consumer?.customID), (consumerUsername, consumer?.username),
-            (credentialIdentifier, credential), (anonymousConsumer, credential == nil ? "true" : nil),
-        ]
-        for case let (name, value?) in values { exchange.request.headerFields.append(HTTPField(name: name, value: value)) }
+        func add(_ name: HTTPField.Name, _ value: String?) {
+            if let value { exchange.request.headerFields.append(HTTPField(name: name, value: value)) }
+        }
+        add(consumerID, consumer?.id)
+        add(consumerCustomID, consumer?.customID)
+        add(consumerUsername, consumer?.username)
+        add(credentialIdentifier, credential)
+        add(anonymousConsumer, credential == nil ? "true" : nil)
     }
 
     /// The fields an authentication sets (or removes), as Kong's auth plugins do.
