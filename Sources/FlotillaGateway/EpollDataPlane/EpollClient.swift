@@ -142,13 +142,12 @@ final class EpollClient: EpollSocket {
         let snapshot = loop.snapshots.current(loop.plane.runtime)
         loop.balancer.reset(for: snapshot)
         let requestTarget = RequestTarget(head.uri)
-        let headers = head.headers
         let decision = snapshot.decide(
             method: head.method,
             host: DownstreamHandler.hostWithoutPort(head.host),
             path: requestTarget.path,
             query: requestTarget.query,
-            headers: { headers.first(name: $0) }
+            headers: { name in self.inbound.withUnsafeReadableBytes { head.firstValue(of: name, in: $0) } }
         )
         guard case .proxy(let target) = decision, Self.isPlain(target) else {
             handOff()
@@ -159,9 +158,14 @@ final class EpollClient: EpollSocket {
             return
         }
         var working = GatewayExchange(
-            request: HTTPTypesBridge.request(method: head.method, uri: head.uri, headers: headers, authority: head.host),
+            request: HTTPTypesBridge.request(
+                method: head.method,
+                uri: head.uri,
+                headers: inbound.withUnsafeReadableBytes { head.headers(in: $0) },
+                authority: head.host
+            ),
             clientAddress: clientAddress,
-            declaredBodyLength: headers.first(name: "content-length").flatMap(Int.init),
+            declaredBodyLength: head.hasContentLength ? 0 : nil,
             routeName: target.routeName,
             serviceName: target.serviceName
         )
@@ -224,11 +228,7 @@ final class EpollClient: EpollSocket {
             return
         }
         loop.balancer.started(target.cluster, endpoint: endpoint)
-        var requestID: String?
-        for (name, value) in head.headers where name.utf8.count == 12 && HeaderBytes.equalsIgnoringCase(name, "x-request-id") {
-            requestID = value
-        }
-        let id = requestID ?? loop.requestIDs.make()
+        let id = inbound.withUnsafeReadableBytes { head.requestID(in: $0) } ?? loop.requestIDs.make()
         let exchange = Exchange(
             head: head,
             target: target,
@@ -242,8 +242,21 @@ final class EpollClient: EpollSocket {
         )
         if let plugins {
             exchange.request = upstreamRequest(head, fields: plugins.exchange.request.headerFields, target: target, requestID: id)
+        } else if head.hasForwardingFields {
+            exchange.request = upstreamRequest(head, fields: inbound.withUnsafeReadableBytes { head.headers(in: $0) }, target: target, requestID: id)
         } else {
-            exchange.request = upstreamRequest(head, fields: head.headers, target: target, requestID: id)
+            exchange.request = inbound.withUnsafeReadableBytes { bytes in
+                PlainUpstreamRequest.bytes(
+                    head,
+                    in: bytes,
+                    uri: target.upstreamURI,
+                    hostHeader: target.hostHeader,
+                    clientAddress: clientAddress,
+                    localPort: loop.localPort,
+                    requestID: id,
+                    allocator: loop.allocator
+                )
+            }
         }
         self.exchange = exchange
         upstream.client = self

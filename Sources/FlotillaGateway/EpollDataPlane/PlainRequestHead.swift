@@ -8,11 +8,20 @@ import NIOHTTP1
 struct PlainRequestHead {
     let isHEAD: Bool
     let uri: String
-    let headers: HTTPHeaders
     let host: String
     let keepAlive: Bool
     /// Bytes of the head, the final blank line included.
     let length: Int
+    /// Where the field lines start in the head (after the request line).
+    let fieldsStart: Int
+    /// The client sent `Content-Length: 0`.
+    let hasContentLength: Bool
+    /// Where the value of the last `X-Request-ID` field is in the head.
+    let requestIDValue: Range<Int>?
+    /// The head has a field the proxy rewrites or drops besides Host and Connection (`X-Forwarded-*`, `TE`,
+    /// `Trailer`, `Keep-Alive`): its upstream head is written by ``ForwardedHeaders`` from ``headers(in:)``, not
+    /// copied field by field.
+    let hasForwardingFields: Bool
 
     var method: String { isHEAD ? "HEAD" : "GET" }
 
@@ -66,10 +75,12 @@ struct PlainRequestHead {
             head[cursor + 10] == HeaderBytes.lf
         else { return nil }
         cursor += 11
-        var headers = HTTPHeaders()
+        let fieldsStart = cursor
         var host: String?
         var keepAlive = true
         var sawContentLength = false
+        var requestIDValue: Range<Int>?
+        var hasForwardingFields = false
         // Field lines until the blank line (the head ends with CRLF CRLF, checked by the caller).
         while cursor < head.count - 2 {
             let nameStart = cursor
@@ -115,19 +126,77 @@ struct PlainRequestHead {
                 6 where HeaderBytes.equalsIgnoringCase(name, "expect"),
                 16 where HeaderBytes.equalsIgnoringCase(name, "proxy-connection"):  // llhttp reads it as Connection
                 return nil
+            case 12 where HeaderBytes.equalsIgnoringCase(name, "x-request-id"):
+                requestIDValue = valueStart..<valueEnd
+            case 15 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-for"),
+                17 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-proto"),
+                16
+            where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-host")
+                || HeaderBytes.equalsIgnoringCase(name, "x-forwarded-port"),
+                2 where HeaderBytes.equalsIgnoringCase(name, "te"),
+                7 where HeaderBytes.equalsIgnoringCase(name, "trailer"),
+                10 where HeaderBytes.equalsIgnoringCase(name, "keep-alive"):
+                hasForwardingFields = true
             default:
                 break
             }
-            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         }
         guard let host else { return nil }
         return PlainRequestHead(
             isHEAD: isHEAD,
             uri: String(decoding: UnsafeRawBufferPointer(rebasing: head[uriStart..<uriEnd]), as: UTF8.self),
-            headers: headers,
             host: host,
             keepAlive: keepAlive,
-            length: head.count
+            length: head.count,
+            fieldsStart: fieldsStart,
+            hasContentLength: sawContentLength,
+            requestIDValue: requestIDValue,
+            hasForwardingFields: hasForwardingFields
         )
+    }
+}
+
+// MARK: Reading the fields again
+
+extension PlainRequestHead {
+    /// Calls `body` with each field's name and value (without the blanks around it), in order. `bytes` starts with
+    /// this head, as it was parsed: its lines are known to be well-formed, so they are only split again here.
+    func forEachField(in bytes: UnsafeRawBufferPointer, _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void) {
+        var cursor = fieldsStart
+        let end = length - 2
+        while cursor < end {
+            let nameStart = cursor
+            while bytes[cursor] != HeaderBytes.colon { cursor += 1 }
+            let nameEnd = cursor
+            cursor += 1
+            while bytes[cursor] == HeaderBytes.space || bytes[cursor] == HeaderBytes.tab { cursor += 1 }
+            let valueStart = cursor
+            while bytes[cursor] != HeaderBytes.cr { cursor += 1 }
+            body(UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]), UnsafeRawBufferPointer(rebasing: bytes[valueStart..<cursor]))
+            cursor += 2
+        }
+    }
+
+    /// The value of the first field named `name` (any case), as routes with header matches ask for it.
+    func firstValue(of name: String, in bytes: UnsafeRawBufferPointer) -> String? {
+        var found: String?
+        forEachField(in: bytes) { fieldName, value in
+            if found == nil, HeaderBytes.equalsIgnoringCase(fieldName, name) { found = String(decoding: value, as: UTF8.self) }
+        }
+        return found
+    }
+
+    /// The fields as NIO's type (for the plugins, and for the upstream head of a request with forwarding fields).
+    func headers(in bytes: UnsafeRawBufferPointer) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        forEachField(in: bytes) { name, value in
+            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+        }
+        return headers
+    }
+
+    /// The client's request id (its last `X-Request-ID`), if it sent one.
+    func requestID(in bytes: UnsafeRawBufferPointer) -> String? {
+        requestIDValue.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
     }
 }

@@ -66,7 +66,8 @@ enum LLHTTPReference {
             return [Disagreement(description: "the parser's length \(head.length) is outside the input")]
         }
         let reading = read([Array(bytes[..<(head.length - 1)]), [bytes[head.length - 1]]])
-        let names = head.headers.map { $0.name.lowercased() }
+        let headers = bytes.withUnsafeBytes { head.headers(in: $0) }
+        let names = headers.map { $0.name.lowercased() }
         var problems: [Disagreement] = []
         if let error = reading.error {
             var known: KnownDisagreement?
@@ -94,7 +95,7 @@ enum LLHTTPReference {
         }
         if reference.version != .http1_1 { problems.append(Disagreement(description: "version: llhttp \(reference.version)")) }
         let referenceFields = reference.headers.map { [$0.name, $0.value] }
-        let fields = head.headers.map { [$0.name, $0.value] }
+        let fields = headers.map { [$0.name, $0.value] }
         if referenceFields != fields {
             let onlyBlanks = referenceFields.map { [$0[0], trimmingTrailingBlanks($0[1])] } == fields
             problems.append(

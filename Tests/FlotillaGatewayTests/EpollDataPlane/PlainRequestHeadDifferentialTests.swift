@@ -43,6 +43,7 @@ struct PlainRequestHeadDifferentialTests {
         case .plain(let head):
             tally.plain += 1
             let problems = LLHTTPReference.expectAgreement(with: head, in: bytes)
+            PlainUpstreamRequestTests.expectSameBytes(head, in: bytes)
             for kind in Set(problems.map { $0.known.map { "\($0)" } ?? "unknown" }) { tally.disagreeing[kind, default: 0] += 1 }
             let alone = PlainRequestHead.parse(bytes: Array(bytes[..<head.length])).plainHead
             #expect(alone?.length == head.length && alone?.uri == head.uri, "\(HeadMutator.escaped(bytes))")

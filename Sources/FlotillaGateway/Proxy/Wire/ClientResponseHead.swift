@@ -25,13 +25,25 @@ enum ClientResponseHead {
             for (name, value) in head.framingFields { parsed.headers.add(name: name, value: value) }
             return ResponseHeadWriter.bytes(parsed, allocator: allocator)
         }
-        if let requestID, !head.hasRequestID { head.wire.writeField("x-request-id", requestID) }
-        if let connection { head.wire.writeField("connection", connection) }
-        if let upgrade { head.wire.writeField("upgrade", upgrade) }
+        let requestID = head.hasRequestID ? nil : requestID
+        var room = 64 + (requestID?.utf8.count ?? 0) + (connection?.utf8.count ?? 0) + (upgrade?.utf8.count ?? 0)
         if let plugins {
-            for field in plugins.exchange.responseHeaders { head.wire.writeField(field.name.rawName, field.value) }
+            for field in plugins.exchange.responseHeaders { room += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
         }
-        head.wire.writeStaticString("\r\n")
+        head.wire.writeHead(maximumLength: room) { writer in
+            if let requestID { writer.writeField("x-request-id: ", requestID) }
+            if let connection { writer.writeField("connection: ", connection) }
+            if let upgrade { writer.writeField("upgrade: ", upgrade) }
+            if let plugins {
+                for field in plugins.exchange.responseHeaders {
+                    writer.write(field.name.rawName)
+                    writer.write(": ")
+                    writer.write(field.value)
+                    writer.write("\r\n")
+                }
+            }
+            writer.write("\r\n")
+        }
         return head.wire
     }
 }

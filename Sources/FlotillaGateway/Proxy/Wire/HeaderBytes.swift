@@ -41,7 +41,12 @@ enum HeaderBytes {
 
     /// ASCII case-insensitive equality of header bytes and a name.
     static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ name: String) -> Bool {
-        equalsIgnoringCase(bytes, name.utf8)
+        let compared = name.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard utf8.count == bytes.count else { return false }
+            for index in 0..<utf8.count where lowercased(bytes[index]) != lowercased(utf8[index]) { return false }
+            return true
+        }
+        return compared ?? equalsIgnoringCase(bytes, name.utf8)
     }
 
     /// ASCII case-insensitive equality of two names.

@@ -22,7 +22,6 @@ enum UpstreamResponseHeadParser {
         decodeChunks: Bool,
         allocator: ByteBufferAllocator
     ) throws -> UpstreamResponseHead {
-        var wire = allocator.buffer(capacity: bytes.count + 256)
         var index = 0
         // Status line: HTTP/1.x SP 3DIGIT [SP reason]
         let lineEnd = endOfLine(bytes, from: 0)
@@ -42,23 +41,29 @@ enum UpstreamResponseHeadParser {
         guard lineEnd.content == 12 || bytes[12] == HeaderBytes.space, reason.allSatisfy(HeaderBytes.isValueByte) else {
             throw InvalidUpstreamResponse("invalid reason phrase")
         }
-        wire.writeStaticString("HTTP/1.1 ")
-        wire.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[9..<12]))
-        wire.writeInteger(HeaderBytes.space)
-        wire.writeBytes(reason)
-        wire.writeStaticString("\r\n")
-        let fieldsOffset = wire.readableBytes
         index = lineEnd.next
-
+        // A line written again grows by at most two bytes (a space after the colon, a CR before the LF), and a line
+        // has at least three: twice the input is room enough. The rest is room for the fields the gateway adds.
+        let maximumLength = 2 * bytes.count + 16
+        var wire = allocator.buffer(capacity: maximumLength + 256)
+        var fieldsOffset = 0
         var fields = FieldScan(minor: minor)
-        let fieldsStart = index
-        try fields.scan(bytes, from: fieldsStart, into: &wire, skippingConnectionTokens: false, decodeChunks: decodeChunks)
-        if fields.hasOtherConnectionTokens {
-            // `Connection: close, X-Foo` makes X-Foo hop-by-hop as well: write the lines again without them.
-            wire.moveWriterIndex(to: wire.readerIndex + fieldsOffset)
-            var again = FieldScan(minor: minor)
-            again.connectionTokens = fields.connectionTokens
-            try again.scan(bytes, from: fieldsStart, into: &wire, skippingConnectionTokens: true, decodeChunks: decodeChunks)
+        try wire.writeHead(maximumLength: maximumLength) { writer in
+            writer.write("HTTP/1.1 ")
+            writer.write(UnsafeRawBufferPointer(rebasing: bytes[9..<12]))
+            writer.write(byte: HeaderBytes.space)
+            writer.write(reason)
+            writer.write("\r\n")
+            fieldsOffset = writer.count
+            let fieldsStart = index
+            try fields.scan(bytes, from: fieldsStart, into: &writer, skippingConnectionTokens: false, decodeChunks: decodeChunks)
+            if fields.hasOtherConnectionTokens {
+                // `Connection: close, X-Foo` makes X-Foo hop-by-hop as well: write the lines again without them.
+                writer.rewind(to: fieldsOffset)
+                var again = FieldScan(minor: minor)
+                again.connectionTokens = fields.connectionTokens
+                try again.scan(bytes, from: fieldsStart, into: &writer, skippingConnectionTokens: true, decodeChunks: decodeChunks)
+            }
         }
 
         let framing: ResponseBodyFraming
@@ -114,7 +119,7 @@ private struct FieldScan {
     mutating func scan(
         _ bytes: UnsafeRawBufferPointer,
         from start: Int,
-        into wire: inout ByteBuffer,
+        into wire: inout HeadBytesWriter,
         skippingConnectionTokens: Bool,
         decodeChunks: Bool
     ) throws {
@@ -141,10 +146,10 @@ private struct FieldScan {
             index = line.next
             if try !note(name: name, value: value, decodeChunks: decodeChunks) { continue }
             if skippingConnectionTokens, connectionTokens.contains(where: { HeaderBytes.equalsIgnoringCase(name, $0) }) { continue }
-            wire.writeBytes(name)
-            wire.writeStaticString(": ")
-            wire.writeBytes(value)
-            wire.writeStaticString("\r\n")
+            wire.write(name)
+            wire.write(": ")
+            wire.write(value)
+            wire.write("\r\n")
         }
         throw InvalidUpstreamResponse("incomplete head")
     }
