@@ -96,7 +96,7 @@ final class EpollClient: EpollSocket {
         self.clientAddress = clientAddress
         self.inbound = loop.allocator.buffer(capacity: 0)
         self.outbound = loop.allocator.buffer(capacity: 0)
-        self.idleDeadline = .now() + loop.plane.options.idleTimeout
+        self.idleDeadline = loop.now + loop.plane.options.idleTimeout
     }
 
     // MARK: Reading requests
@@ -138,7 +138,7 @@ final class EpollClient: EpollSocket {
     }
 
     private func start(_ head: PlainRequestHead) {
-        let startedAt = NIODeadline.now()
+        let startedAt = loop.now
         let snapshot = loop.snapshots.current(loop.plane.runtime)
         loop.balancer.reset(for: snapshot)
         let requestTarget = RequestTarget(head.uri)
@@ -238,7 +238,7 @@ final class EpollClient: EpollSocket {
             startedAt: startedAt,
             upstream: upstream,
             keepAlive: head.keepAlive,
-            deadline: .now() + (upstream.isConnecting ? target.connectTimeout : target.readTimeout)
+            deadline: loop.now + (upstream.isConnecting ? target.connectTimeout : target.readTimeout)
         )
         if let plugins {
             exchange.request = upstreamRequest(head, fields: plugins.exchange.request.headerFields, target: target, requestID: id)
@@ -295,7 +295,7 @@ final class EpollClient: EpollSocket {
         }
         exchange.status = head.status
         exchange.responseStarted = true
-        exchange.deadline = .now() + exchange.target.readTimeout
+        exchange.deadline = loop.now + exchange.target.readTimeout
         exchange.target.cluster.recordOutcome(endpoint: exchange.endpoint, status: head.status, failure: nil)
         if head.framing == .untilClose { exchange.keepAlive = false }
         var bytes = ClientResponseHead.bytes(
@@ -311,7 +311,7 @@ final class EpollClient: EpollSocket {
 
     func upstreamBody(_ part: ByteBuffer) {
         guard let exchange else { return }
-        exchange.deadline = .now() + exchange.target.readTimeout
+        exchange.deadline = loop.now + exchange.target.readTimeout
         if exchange.head.isHEAD { return }
         var part = part
         outbound.writeBuffer(&part)
@@ -333,7 +333,7 @@ final class EpollClient: EpollSocket {
     /// The connection is up: from now on the read timeout applies.
     func upstreamConnected() {
         guard let exchange, !exchange.responseStarted else { return }
-        exchange.deadline = .now() + exchange.target.readTimeout
+        exchange.deadline = loop.now + exchange.target.readTimeout
     }
 
     /// A connect failed or timed out. To an IP address, the endpoint is marked as the NIO plane marks it; to a name
@@ -366,7 +366,7 @@ final class EpollClient: EpollSocket {
                 return
             }
             exchange.upstream = fresh
-            exchange.deadline = .now() + exchange.target.connectTimeout
+            exchange.deadline = loop.now + exchange.target.connectTimeout
             fresh.client = self
             fresh.send(exchange.request, isHEAD: exchange.head.isHEAD)
         } else {
@@ -424,13 +424,13 @@ final class EpollClient: EpollSocket {
                     route: routeLabel,
                     service: serviceLabel,
                     client: clientAddress,
-                    latency: NIODeadline.now() - startedAt
+                    latency: loop.now - startedAt
                 )
             )
         }
         inbound.moveReaderIndex(forwardBy: head.length)
         if inbound.readableBytes == 0 { inbound.clear() }
-        idleDeadline = .now() + loop.plane.options.idleTimeout
+        idleDeadline = loop.now + loop.plane.options.idleTimeout
     }
 
     // MARK: Writing

@@ -190,8 +190,8 @@ final class EpollLoopReport: Sendable {
     private let metrics = Mutex(LoopMetrics())
     private let idle = Mutex<[String: Int]>([:])
 
-    func record(route: String, service: String, status: Int, since start: NIODeadline) {
-        metrics.withLock { $0.record(route: route, service: service, status: status, since: start) }
+    func record(route: String, service: String, status: Int, since start: NIODeadline, now: NIODeadline) {
+        metrics.withLock { $0.record(route: route, service: service, status: status, since: start, now: now) }
     }
 
     var snapshot: MetricsSnapshot { metrics.withLock { $0.snapshot } }

@@ -53,6 +53,10 @@ final class EpollLoop {
     }
 
     /// Runs until the data plane stops, then closes every connection it still has.
+    /// The time the loop last woke (read once per wake, as nginx caches its time: requests handled in one wake
+    /// share it for their deadlines and latencies).
+    private(set) var now = NIODeadline.now()
+
     func run() {
         var descriptors = [Int32](repeating: 0, count: 256)
         var masks = [UInt32](repeating: 0, count: 256)
@@ -60,6 +64,7 @@ final class EpollLoop {
         while !plane.isStopping {
             let count = flotilla_epoll_wait(epoll, &descriptors, &masks, 256, Self.tickMilliseconds)
             if count < 0, errno != EINTR { break }
+            now = .now()
             for slot in 0..<Int(max(count, 0)) {
                 let fd = descriptors[slot]
                 let mask = masks[slot]
@@ -80,7 +85,6 @@ final class EpollLoop {
                 if mask & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue | EPOLLRDHUP.rawValue) != 0 { socket.readable() }
                 if mask & EPOLLOUT.rawValue != 0, let again = self.socket(fd), again === socket { socket.writable() }
             }
-            let now = NIODeadline.now()
             if now - lastTick >= .milliseconds(Int64(Self.tickMilliseconds)) {
                 lastTick = now
                 if plane.acceptsStopped, listening { stopListening() }
@@ -210,7 +214,7 @@ final class EpollLoop {
     }
 
     func recordCompletion(route: String, service: String, status: Int, since start: NIODeadline) {
-        plane.reports[index].record(route: route, service: service, status: status, since: start)
+        plane.reports[index].record(route: route, service: service, status: status, since: start, now: now)
     }
 }
 #endif

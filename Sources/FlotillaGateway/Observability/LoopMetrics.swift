@@ -31,16 +31,32 @@ final class LoopMetrics {
     private(set) var requests: [Key: Int] = [:]
     private(set) var latencies: [LatencyKey: Histogram] = [:]
 
-    func record(route: String, service: String, status: Int, since start: NIODeadline) {
-        let nanos = (NIODeadline.now() - start).nanoseconds
-        requests[Key(route: route, service: service, status: status), default: 0] += 1
+    /// Where the last request's counter and histogram are: the next request usually has the same route, service
+    /// and status, and then neither key is hashed again. Indices stay valid until a key is added.
+    private var lastKey: Key?
+    private var lastRequestsIndex: [Key: Int].Index?
+    private var lastLatenciesIndex: [LatencyKey: Histogram].Index?
+
+    func record(route: String, service: String, status: Int, since start: NIODeadline, now: NIODeadline = .now()) {
+        let nanos = (now - start).nanoseconds
         var bucket = Self.bucketNanos.count
         for (index, bound) in Self.bucketNanos.enumerated() where nanos <= bound {
             bucket = index
             break
         }
+        let key = Key(route: route, service: service, status: status)
+        if key == lastKey, let requestsIndex = lastRequestsIndex, let latenciesIndex = lastLatenciesIndex {
+            requests.values[requestsIndex] += 1
+            latencies.values[latenciesIndex].add(nanos, bucket: bucket)
+            return
+        }
+        requests[key, default: 0] += 1
         // Changed in place (no copy of the bucket array per request).
-        latencies[LatencyKey(route: route, service: service), default: Histogram()].add(nanos, bucket: bucket)
+        let latencyKey = LatencyKey(route: route, service: service)
+        latencies[latencyKey, default: Histogram()].add(nanos, bucket: bucket)
+        lastKey = key
+        lastRequestsIndex = requests.index(forKey: key)
+        lastLatenciesIndex = latencies.index(forKey: latencyKey)
     }
 
     /// A copy, to send off the event loop.

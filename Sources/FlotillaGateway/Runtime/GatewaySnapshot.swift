@@ -139,7 +139,7 @@ public final class GatewaySnapshot: Sendable {
             else { continue }
             let plan = services[serviceIndex]
             var upstreamPath = Self.upstreamPath(service: plan.service.path, path: path, strip: route.route.stripPath ? matchedLength : 0)
-            var target = ProxyTarget(
+            let target = ProxyTarget(
                 routeIndex: route.index,
                 serviceIndex: serviceIndex,
                 routeName: route.route.name,
@@ -160,7 +160,7 @@ public final class GatewaySnapshot: Sendable {
                 guard let matched = virtualService.match(method: method, path: Substring(upstreamPath), headers: headers) else {
                     return .noRoute
                 }
-                apply(matched.0, prefixLength: matched.prefixLength, path: &upstreamPath, to: &target)
+                apply(matched.0, prefixLength: matched.prefixLength, path: &upstreamPath, to: target)
             }
             target.upstreamURI = query.map { "\(upstreamPath)?\($0)" } ?? upstreamPath
             return .proxy(target)
@@ -171,7 +171,7 @@ public final class GatewaySnapshot: Sendable {
             else { continue }
             let (rule, prefixLength) = matched
             var upstreamPath = String(path)
-            var target = ProxyTarget(
+            let target = ProxyTarget(
                 routeIndex: nil,
                 serviceIndex: nil,
                 routeName: rule.rule.name ?? virtualService.service.name,
@@ -188,14 +188,14 @@ public final class GatewaySnapshot: Sendable {
                 perTryTimeout: nil,
                 fault: nil
             )
-            apply(rule, prefixLength: prefixLength, path: &upstreamPath, to: &target)
+            apply(rule, prefixLength: prefixLength, path: &upstreamPath, to: target)
             target.upstreamURI = query.map { "\(upstreamPath)?\($0)" } ?? upstreamPath
             return .proxy(target)
         }
         return .noRoute
     }
 
-    private func apply(_ rule: CompiledVirtualService.Rule, prefixLength: Int?, path: inout String, to target: inout ProxyTarget) {
+    private func apply(_ rule: CompiledVirtualService.Rule, prefixLength: Int?, path: inout String, to target: ProxyTarget) {
         if rule.destinations.count == 1 {
             target.cluster = rule.destinations[0].cluster
             target.endpoints = rule.destinations[0].endpoints
@@ -236,8 +236,11 @@ public final class GatewaySnapshot: Sendable {
     static func hostHeader(_ host: String, port: Int) -> String { port == 80 ? host : "\(host):\(port)" }
 }
 
-/// Where one request is proxied, and how.
-struct ProxyTarget {
+/// Where one request is proxied, and how. A class: a request's target is handed through several steps of both data
+/// planes, and a struct of this many references was copied (each reference retained and released) at every step.
+/// Its fields are set while ``GatewaySnapshot/decide(method:host:path:query:headers:)`` builds it, and only read
+/// afterwards.
+final class ProxyTarget {
     var routeIndex: Int?
     var serviceIndex: Int?
     var routeName: String?
@@ -256,7 +259,43 @@ struct ProxyTarget {
     var retryOn: Set<String>?
     var perTryTimeout: TimeAmount?
     var fault: FaultInjection?
-    var virtualServiceRule: String? = nil
+    var virtualServiceRule: String?
+
+    init(
+        routeIndex: Int?,
+        serviceIndex: Int?,
+        routeName: String?,
+        serviceName: String?,
+        cluster: Cluster,
+        endpoints: EndpointSet,
+        upstreamURI: String,
+        hostHeader: String?,
+        connectTimeout: TimeAmount,
+        readTimeout: TimeAmount,
+        writeTimeout: TimeAmount,
+        retries: Int,
+        retryOn: Set<String>?,
+        perTryTimeout: TimeAmount?,
+        fault: FaultInjection?,
+        virtualServiceRule: String? = nil
+    ) {
+        self.routeIndex = routeIndex
+        self.serviceIndex = serviceIndex
+        self.routeName = routeName
+        self.serviceName = serviceName
+        self.cluster = cluster
+        self.endpoints = endpoints
+        self.upstreamURI = upstreamURI
+        self.hostHeader = hostHeader
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.writeTimeout = writeTimeout
+        self.retries = retries
+        self.retryOn = retryOn
+        self.perTryTimeout = perTryTimeout
+        self.fault = fault
+        self.virtualServiceRule = virtualServiceRule
+    }
 
     /// The route and service as metrics and the access log name them (`route-N` for an unnamed Kong route).
     var routeLabel: String { routeName ?? routeIndex.map { "route-\($0)" } ?? "" }
