@@ -37,6 +37,7 @@ final class EpollLoop {
     /// The events each descriptor is watched for (epoll_ctl only when they change).
     @exclusivity(unchecked) private var interests: [UInt32] = []
     @exclusivity(unchecked) private var idle: [String: [EpollUpstream]] = [:]
+    private var lastIdleList: (key: String, index: [String: [EpollUpstream]].Index)?
     private var listening = true
     private var acceptPaused = false
     private var lastToken: UInt64 = 0
@@ -170,13 +171,23 @@ final class EpollLoop {
     /// An idle connection to the endpoint keyed `key`, or a new one (connecting); nil when a host name is not
     /// resolved yet (``HostAddressCache``) or the socket could not be made.
     func upstream(key: String, host: String, port: Int) -> EpollUpstream? {
-        while let connection = idle[key]?.popLast() {
+        while let connection = withIdleList(of: key, { $0.popLast() }) {
             if connection.isOpen {
                 connection.reused = true
                 return connection
             }
         }
         return newUpstream(key: key, host: host, port: port)
+    }
+
+    /// Runs `body` on the idle list of `key`. The list last used is found without hashing its key again: keys are
+    /// never removed from `idle`, so its index stays valid until a key is added.
+    private func withIdleList<Result>(of key: String, _ body: (inout [EpollUpstream]) -> Result) -> Result {
+        if let last = lastIdleList, last.key == key { return body(&idle.values[last.index]) }
+        if idle[key] == nil { idle[key] = [] }
+        let index = idle.index(forKey: key)!
+        lastIdleList = (key, index)
+        return body(&idle.values[index])
     }
 
     /// A new connection (connecting) to `host:port`, never an idle one.
@@ -189,11 +200,12 @@ final class EpollLoop {
 
     func release(_ connection: EpollUpstream) {
         guard connection.isOpen else { return }
-        if idle[connection.key, default: []].count < Self.maxIdlePerEndpoint {
-            idle[connection.key, default: []].append(connection)
-        } else {
-            connection.closeNow()
+        let pooled = withIdleList(of: connection.key) { list in
+            guard list.count < Self.maxIdlePerEndpoint else { return false }
+            list.append(connection)
+            return true
         }
+        if !pooled { connection.closeNow() }
     }
 
     /// A pooled connection closed: it leaves the idle list.

@@ -103,10 +103,10 @@ struct PlainRequestHead {
             let name = UnsafeRawBufferPointer(rebasing: head[nameStart..<nameEnd])
             let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])
             switch name.count {
-            case 4 where HeaderBytes.equalsIgnoringCase(name, "host"):
+            case 4 where HeaderBytes.matches(name, "host"):
                 guard host == nil, !value.isEmpty else { return nil }
                 host = String(decoding: value, as: UTF8.self)
-            case 10 where HeaderBytes.equalsIgnoringCase(name, "connection"):
+            case 10 where HeaderBytes.matches(name, "connection"):
                 guard !value.contains(HeaderBytes.tab) else { return nil }
                 for token in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
                     let trimmed = token.drop { $0 == HeaderBytes.space || $0 == HeaderBytes.tab }
@@ -117,25 +117,25 @@ struct PlainRequestHead {
                         return nil  // Connection naming other fields: NIO's path removes them.
                     }
                 }
-            case 14 where HeaderBytes.equalsIgnoringCase(name, "content-length"):
+            case 14 where HeaderBytes.matches(name, "content-length"):
                 // One `0`, once (llhttp refuses a repeated Content-Length, even an equal one).
                 guard !sawContentLength, value.count == 1, value[0] == UInt8(ascii: "0") else { return nil }
                 sawContentLength = true
-            case 17 where HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"),
-                7 where HeaderBytes.equalsIgnoringCase(name, "upgrade"),
-                6 where HeaderBytes.equalsIgnoringCase(name, "expect"),
-                16 where HeaderBytes.equalsIgnoringCase(name, "proxy-connection"):  // llhttp reads it as Connection
+            case 17 where HeaderBytes.matches(name, "transfer-encoding"),
+                7 where HeaderBytes.matches(name, "upgrade"),
+                6 where HeaderBytes.matches(name, "expect"),
+                16 where HeaderBytes.matches(name, "proxy-connection"):  // llhttp reads it as Connection
                 return nil
-            case 12 where HeaderBytes.equalsIgnoringCase(name, "x-request-id"):
+            case 12 where HeaderBytes.matches(name, "x-request-id"):
                 requestIDValue = valueStart..<valueEnd
-            case 15 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-for"),
-                17 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-proto"),
+            case 15 where HeaderBytes.matches(name, "x-forwarded-for"),
+                17 where HeaderBytes.matches(name, "x-forwarded-proto"),
                 16
-            where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-host")
-                || HeaderBytes.equalsIgnoringCase(name, "x-forwarded-port"),
-                2 where HeaderBytes.equalsIgnoringCase(name, "te"),
-                7 where HeaderBytes.equalsIgnoringCase(name, "trailer"),
-                10 where HeaderBytes.equalsIgnoringCase(name, "keep-alive"):
+            where HeaderBytes.matches(name, "x-forwarded-host")
+                || HeaderBytes.matches(name, "x-forwarded-port"),
+                2 where HeaderBytes.matches(name, "te"),
+                7 where HeaderBytes.matches(name, "trailer"),
+                10 where HeaderBytes.matches(name, "keep-alive"):
                 hasForwardingFields = true
             default:
                 break

@@ -27,8 +27,8 @@ enum PlainUpstreamRequest {
             writer.write(" HTTP/1.1\r\n")
             head.forEachField(in: bytes) { name, value in
                 // Host is the proxy's to write; Connection holds only close or keep-alive here (hop by hop).
-                if name.count == 4, HeaderBytes.equalsIgnoringCase(name, "host") { return }
-                if name.count == 10, HeaderBytes.equalsIgnoringCase(name, "connection") { return }
+                if name.count == 4, HeaderBytes.matches(name, "host") { return }
+                if name.count == 10, HeaderBytes.matches(name, "connection") { return }
                 writer.write(name)
                 writer.write(": ")
                 writer.write(value)

@@ -49,6 +49,16 @@ enum HeaderBytes {
         return compared ?? equalsIgnoringCase(bytes, name.utf8)
     }
 
+    /// Whether header bytes are `lowercaseName` in any case (ASCII). For the names the hot path looks for: a static
+    /// string is compared in place, with no String storage to look through.
+    @inline(__always)
+    static func matches(_ bytes: UnsafeRawBufferPointer, _ lowercaseName: StaticString) -> Bool {
+        guard bytes.count == lowercaseName.utf8CodeUnitCount else { return false }
+        let name = lowercaseName.utf8Start
+        for index in 0..<bytes.count where lowercased(bytes[index]) != name[index] { return false }
+        return true
+    }
+
     /// ASCII case-insensitive equality of two names.
     static func equalsIgnoringCase(_ name: some StringProtocol, _ other: some StringProtocol) -> Bool {
         equalsIgnoringCase(name.utf8, other.utf8)

@@ -26,7 +26,7 @@ enum UpstreamResponseHeadParser {
         // Status line: HTTP/1.x SP 3DIGIT [SP reason]
         let lineEnd = endOfLine(bytes, from: 0)
         guard lineEnd.content >= 12,
-            HeaderBytes.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[0..<7]), "http/1."),
+            HeaderBytes.matches(UnsafeRawBufferPointer(rebasing: bytes[0..<7]), "http/1."),
             let minor = HeaderBytes.hexValue(bytes[7]), minor <= 1,
             bytes[8] == HeaderBytes.space
         else { throw InvalidUpstreamResponse("invalid status line") }
@@ -157,7 +157,7 @@ private struct FieldScan {
     /// Notes what a field says; false when the line is not passed to the client.
     private mutating func note(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, decodeChunks: Bool) throws -> Bool {
         switch name.count {
-        case 14 where HeaderBytes.equalsIgnoringCase(name, "content-length"):
+        case 14 where HeaderBytes.matches(name, "content-length"):
             guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw InvalidUpstreamResponse("invalid Content-Length")
             }
@@ -166,14 +166,14 @@ private struct FieldScan {
             if contentLength != nil { return false }
             contentLength = length
             return true
-        case 17 where HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"):
+        case 17 where HeaderBytes.matches(name, "transfer-encoding"):
             var last = value[...]
             if let comma = value.lastIndex(of: UInt8(ascii: ",")) { last = value[(comma + 1)...] }
             let coding = last.drop { $0 == HeaderBytes.space || $0 == HeaderBytes.tab }
-            let chunked = HeaderBytes.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: coding), "chunked")
+            let chunked = HeaderBytes.matches(UnsafeRawBufferPointer(rebasing: coding), "chunked")
             transferEncodingChunked = chunked
             return !(decodeChunks && chunked)
-        case 10 where HeaderBytes.equalsIgnoringCase(name, "connection"):
+        case 10 where HeaderBytes.matches(name, "connection"):
             var start = 0
             while start <= value.count {
                 var end = start
@@ -183,14 +183,14 @@ private struct FieldScan {
                 while first < last, value[first] == HeaderBytes.space || value[first] == HeaderBytes.tab { first += 1 }
                 while last > first, value[last - 1] == HeaderBytes.space || value[last - 1] == HeaderBytes.tab { last -= 1 }
                 let token = UnsafeRawBufferPointer(rebasing: value[first..<last])
-                if HeaderBytes.equalsIgnoringCase(token, "close") {
+                if HeaderBytes.matches(token, "close") {
                     close = true
-                } else if HeaderBytes.equalsIgnoringCase(token, "keep-alive") {
+                } else if HeaderBytes.matches(token, "keep-alive") {
                     keepAlive = true
-                } else if !token.isEmpty, !HeaderBytes.equalsIgnoringCase(token, "upgrade"),
+                } else if !token.isEmpty, !HeaderBytes.matches(token, "upgrade"),
                     // Framing fields stay whatever Connection names: the client needs them to find the body's end.
-                    !HeaderBytes.equalsIgnoringCase(token, "content-length"),
-                    !HeaderBytes.equalsIgnoringCase(token, "transfer-encoding")
+                    !HeaderBytes.matches(token, "content-length"),
+                    !HeaderBytes.matches(token, "transfer-encoding")
                 {
                     connectionTokens.append(token.map(HeaderBytes.lowercased))
                     hasOtherConnectionTokens = true
@@ -198,16 +198,16 @@ private struct FieldScan {
                 start = end + 1
             }
             return false
-        case 7 where HeaderBytes.equalsIgnoringCase(name, "upgrade"):
+        case 7 where HeaderBytes.matches(name, "upgrade"):
             upgrade = String(decoding: value, as: UTF8.self)
             return false
-        case 12 where HeaderBytes.equalsIgnoringCase(name, "x-request-id"):
+        case 12 where HeaderBytes.matches(name, "x-request-id"):
             hasRequestID = true
             return true
-        case 2 where HeaderBytes.equalsIgnoringCase(name, "te"),
-            7 where HeaderBytes.equalsIgnoringCase(name, "trailer"),
-            10 where HeaderBytes.equalsIgnoringCase(name, "keep-alive"),
-            16 where HeaderBytes.equalsIgnoringCase(name, "proxy-connection"):
+        case 2 where HeaderBytes.matches(name, "te"),
+            7 where HeaderBytes.matches(name, "trailer"),
+            10 where HeaderBytes.matches(name, "keep-alive"),
+            16 where HeaderBytes.matches(name, "proxy-connection"):
             return false
         default:
             return true
