@@ -19,60 +19,77 @@ enum ForwardedHeaders {
         upgrade: String? = nil,
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        var wire = allocator.buffer(capacity: 256 + fields.fieldCount * 48)
-        wire.writeString(method)
-        wire.writeInteger(HeaderBytes.space)
-        wire.writeString(uri)
-        wire.writeStaticString(" HTTP/1.1\r\n")
         var originalHost: String?
         var forwardedFor: String?
         var hasRequestID = false
         var connectionTokens: [Substring] = []
+        // What the client's fields take written out (an upper bound: some are dropped), for one reserved write.
+        var fieldsLength = 0
         fields.forEachField { name, value in
-            if name.utf8.count == 10, HeaderBytes.equalsIgnoringCase(name, "connection") {
+            fieldsLength += name.utf8.count + value.utf8.count + 4
+            if HeaderBytes.matches(name, "connection") {
                 connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces }
             }
         }
         fields.forEachField { name, value in
-            switch name.utf8.count {
-            case 4 where HeaderBytes.equalsIgnoringCase(name, "host"):
+            if HeaderBytes.matches(name, "host") {
                 originalHost = value
-                return
-            case 15 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-for"):
+            } else if HeaderBytes.matches(name, "x-forwarded-for") {
                 forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value
-                return
-            case 12 where HeaderBytes.equalsIgnoringCase(name, "x-request-id"):
-                hasRequestID = true
-            case 17 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-proto"),
-                16 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-host"),
-                16 where HeaderBytes.equalsIgnoringCase(name, "x-forwarded-port"), 6 where HeaderBytes.equalsIgnoringCase(name, "expect"):
-                return
-            default:
-                if isHopByHop(name) { return }
-                if !connectionTokens.isEmpty, connectionTokens.contains(where: { HeaderBytes.equalsIgnoringCase(name, $0) }) { return }
             }
-            wire.writeField(name, value)
         }
-        wire.writeField("host", hostHeader ?? originalHost ?? "")
-        wire.writeStaticString("x-forwarded-for: ")
-        if let forwardedFor {
-            wire.writeString(forwardedFor)
-            wire.writeStaticString(", ")
+        let host = hostHeader ?? originalHost ?? ""
+        let maximumLength =
+            fieldsLength + method.utf8.count + uri.utf8.count + host.utf8.count + (forwardedFor?.utf8.count ?? 0)
+            + clientAddress.utf8.count + (originalHost?.utf8.count ?? 0) + localPort.utf8.count + requestID.utf8.count
+            + (upgrade?.utf8.count ?? 0) + 200
+        var wire = allocator.buffer(capacity: maximumLength)
+        wire.writeHead(maximumLength: maximumLength) { writer in
+            writer.write(method)
+            writer.write(byte: HeaderBytes.space)
+            writer.write(uri)
+            writer.write(" HTTP/1.1\r\n")
+            fields.forEachField { name, value in
+                switch name.utf8.count {
+                case 4 where HeaderBytes.matches(name, "host"), 15 where HeaderBytes.matches(name, "x-forwarded-for"):
+                    return
+                case 12 where HeaderBytes.matches(name, "x-request-id"):
+                    hasRequestID = true
+                case 17 where HeaderBytes.matches(name, "x-forwarded-proto"),
+                    16 where HeaderBytes.matches(name, "x-forwarded-host") || HeaderBytes.matches(name, "x-forwarded-port"),
+                    6 where HeaderBytes.matches(name, "expect"):
+                    return
+                default:
+                    if isHopByHop(name) { return }
+                    if !connectionTokens.isEmpty, connectionTokens.contains(where: { HeaderBytes.equalsIgnoringCase(name, $0) }) { return }
+                }
+                writer.write(name)
+                writer.write(": ")
+                writer.write(value)
+                writer.write("\r\n")
+            }
+            writer.writeField("host: ", host)
+            writer.write("x-forwarded-for: ")
+            if let forwardedFor {
+                writer.write(forwardedFor)
+                writer.write(", ")
+            }
+            writer.write(clientAddress)
+            writer.write("\r\nx-forwarded-proto: http\r\n")
+            if let originalHost {
+                writer.write("x-forwarded-host: ")
+                writer.write(originalHost.firstIndex(of: ":").map { String(originalHost[..<$0]) } ?? originalHost)
+                writer.write("\r\n")
+            }
+            writer.writeField("x-forwarded-port: ", localPort)
+            if !hasRequestID { writer.writeField("x-request-id: ", requestID) }
+            if let upgrade {
+                // An Upgrade (WebSocket) is offered hop by hop: the gateway offers it again to the upstream.
+                writer.write("connection: upgrade\r\n")
+                writer.writeField("upgrade: ", upgrade)
+            }
+            writer.write("\r\n")
         }
-        wire.writeString(clientAddress)
-        wire.writeStaticString("\r\nx-forwarded-proto: http\r\n")
-        if let originalHost {
-            let hostOnly = originalHost.firstIndex(of: ":").map { originalHost[..<$0] } ?? originalHost[...]
-            wire.writeField("x-forwarded-host", hostOnly)
-        }
-        wire.writeField("x-forwarded-port", localPort)
-        if !hasRequestID { wire.writeField("x-request-id", requestID) }
-        if let upgrade {
-            // An Upgrade (WebSocket) is offered hop by hop: the gateway offers it again to the upstream.
-            wire.writeStaticString("connection: upgrade\r\n")
-            wire.writeField("upgrade", upgrade)
-        }
-        wire.writeStaticString("\r\n")
         return wire
     }
 
@@ -93,10 +110,10 @@ enum ForwardedHeaders {
 
     static func isHopByHop(_ name: String) -> Bool {
         switch name.utf8.count {
-        case 2: return HeaderBytes.equalsIgnoringCase(name, "te")
-        case 7: return HeaderBytes.equalsIgnoringCase(name, "upgrade") || HeaderBytes.equalsIgnoringCase(name, "trailer")
-        case 10: return HeaderBytes.equalsIgnoringCase(name, "connection") || HeaderBytes.equalsIgnoringCase(name, "keep-alive")
-        case 16: return HeaderBytes.equalsIgnoringCase(name, "proxy-connection")
+        case 2: return HeaderBytes.matches(name, "te")
+        case 7: return HeaderBytes.matches(name, "upgrade") || HeaderBytes.matches(name, "trailer")
+        case 10: return HeaderBytes.matches(name, "connection") || HeaderBytes.matches(name, "keep-alive")
+        case 16: return HeaderBytes.matches(name, "proxy-connection")
         default: return false
         }
     }

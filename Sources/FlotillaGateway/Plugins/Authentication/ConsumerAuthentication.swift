@@ -14,8 +14,8 @@ enum ConsumerAuthentication {
         exchange.consumer = consumer
         exchange.credentialIdentifier = credential
         // Whatever the client sent under these names goes (one pass, usually finding none); then the gateway's own.
-        if exchange.request.headerFields.contains(where: { managedFields.contains($0.name) }) {
-            exchange.request.headerFields.removeAll { managedFields.contains($0.name) }
+        if exchange.request.headerFields.contains(where: { isManaged($0.name) }) {
+            exchange.request.headerFields.removeAll { isManaged($0.name) }
         }
         func add(_ name: HTTPField.Name, _ value: String?) {
             if let value { exchange.request.headerFields.append(HTTPField(name: name, value: value)) }
@@ -29,6 +29,14 @@ enum ConsumerAuthentication {
 
     /// The fields an authentication sets (or removes), as Kong's auth plugins do.
     private static let managedFields: Set<HTTPField.Name> = [consumerID, consumerCustomID, consumerUsername, credentialIdentifier, anonymousConsumer]
+    /// The lengths of their names, one bit each: most fields of a request are told apart by length alone, without
+    /// hashing.
+    private static let managedNameLengths: UInt64 = managedFields.reduce(0) { $0 | 1 << $1.canonicalName.utf8.count }
+
+    private static func isManaged(_ name: HTTPField.Name) -> Bool {
+        let length = name.canonicalName.utf8.count
+        return length < 64 && managedNameLengths & 1 << length != 0 && managedFields.contains(name)
+    }
 
     /// The anonymous fallback of a failed authentication, as Kong does it: with `anonymous` set, the request goes on
     /// as that consumer; without it, `failure` is the answer. A configured but missing anonymous consumer is a 500.

@@ -59,6 +59,14 @@ enum HeaderBytes {
         return true
     }
 
+    /// Whether a name is `lowercaseName` in any case (ASCII), without walking the String's UTF-8 view.
+    static func matches(_ name: String, _ lowercaseName: StaticString) -> Bool {
+        guard name.utf8.count == lowercaseName.utf8CodeUnitCount else { return false }
+        let compared = name.utf8.withContiguousStorageIfAvailable { matches(UnsafeRawBufferPointer($0), lowercaseName) }
+        return compared
+            ?? equalsIgnoringCase(name.utf8, UnsafeRawBufferPointer(start: lowercaseName.utf8Start, count: lowercaseName.utf8CodeUnitCount))
+    }
+
     /// ASCII case-insensitive equality of two names.
     static func equalsIgnoringCase(_ name: some StringProtocol, _ other: some StringProtocol) -> Bool {
         equalsIgnoringCase(name.utf8, other.utf8)
