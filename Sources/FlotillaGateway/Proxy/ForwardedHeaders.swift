@@ -78,7 +78,7 @@ enum ForwardedHeaders {
             writer.write("\r\nx-forwarded-proto: http\r\n")
             if let originalHost {
                 writer.write("x-forwarded-host: ")
-                writer.write(originalHost.firstIndex(of: ":").map { String(originalHost[..<$0]) } ?? originalHost)
+                writer.write(originalHost.utf8.firstIndex(of: HeaderBytes.colon).map { originalHost[..<$0] } ?? originalHost[...])
                 writer.write("\r\n")
             }
             writer.writeField("x-forwarded-port: ", localPort)

@@ -45,12 +45,13 @@ enum JWTTokenLocator {
     /// The token in `value` as Kong's pattern `\s*[Bb]earer\s+(.+)` finds it (anywhere in the value).
     static func bearerToken(_ value: String) -> String? {
         // The usual shape, `Bearer <token>` with one space and no line break, without copying the bytes.
-        let utf8 = value.utf8
-        if utf8.count > 7, utf8.starts(with: "Bearer ".utf8), !utf8.contains(UInt8(ascii: "\n")),
-            let first = utf8.dropFirst(7).first, !isSpace(first)
-        {
-            return String(value.dropFirst(7))
+        let usual = value.utf8.withContiguousStorageIfAvailable { utf8 -> String? in
+            guard utf8.count > 7, utf8.starts(with: "Bearer ".utf8), !isSpace(utf8[7]), !utf8.contains(UInt8(ascii: "\n")) else {
+                return nil
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[7...]), as: UTF8.self)
         }
+        if let usual, let token = usual { return token }
         let bytes = Array(value.utf8)
         var index = 0
         let word = Array("earer".utf8)

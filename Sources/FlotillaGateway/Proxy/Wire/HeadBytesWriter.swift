@@ -41,6 +41,11 @@ struct HeadBytesWriter {
         self.count = count
     }
 
+    mutating func write(_ text: Substring) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { write(UnsafeRawBufferPointer($0)) }
+        if copied == nil { write(String(text)) }
+    }
+
     mutating func write(byte: UInt8) {
         precondition(count < memory.count, "a head outgrew the room reserved for it")
         memory[count] = byte
