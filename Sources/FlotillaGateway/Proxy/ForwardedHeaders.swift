@@ -29,10 +29,7 @@ enum ForwardedHeaders {
             fieldsLength += name.utf8.count + value.utf8.count + 4
             if HeaderBytes.matches(name, "connection") {
                 connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces }
-            }
-        }
-        fields.forEachField { name, value in
-            if HeaderBytes.matches(name, "host") {
+            } else if HeaderBytes.matches(name, "host") {
                 originalHost = value
             } else if HeaderBytes.matches(name, "x-forwarded-for") {
                 forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value

@@ -13,7 +13,7 @@ enum ClientResponseHead {
         upgrade: String? = nil,
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        if let plugins, plugins.filtersHeaders || head.containsAny(of: plugins.exchange.responseHeaders.lazy.map(\.name.canonicalName)) {
+        if let plugins, plugins.filtersHeaders || head.containsAny(of: plugins.exchange.responseHeaders.map(\.name.canonicalName)) {
             var headers = head.headers
             if let requestID, !head.hasRequestID { headers.add(name: "x-request-id", value: requestID) }
             if let connection { headers.replaceOrAdd(name: "connection", value: connection) }
