@@ -102,12 +102,15 @@ TOKEN=$(python3 -c 'import jwt, time; print(jwt.encode({"iss": "bench-issuer", "
 
 nginx -p "$WORK" -c "$WORK/upstream.conf"
 nginx -p "$WORK" -c "$WORK/proxy.conf"
-"$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$GATEWAY_PORT" --admin-port "$ADMIN_PORT" --host 127.0.0.1 \
+# Each gateway runs in a session of its own (setsid), as nginx does once it daemonizes: with the kernel's autogroup
+# scheduling (/proc/sys/kernel/sched_autogroup_enabled) CPU time is shared between sessions first, so a gateway
+# left in this script's session would share one slice with wrk while nginx has a slice of its own.
+setsid "$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$GATEWAY_PORT" --admin-port "$ADMIN_PORT" --host 127.0.0.1 \
     ${GATEWAY_THREADS:+--threads "$GATEWAY_THREADS"} >"$WORK/logs/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 PIDS+=("$GATEWAY_PID")
 # The same gateway on the SwiftNIO data plane alone, for comparison.
-"$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$NIO_PORT" --admin-port "$NIO_ADMIN_PORT" --host 127.0.0.1 \
+setsid "$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$NIO_PORT" --admin-port "$NIO_ADMIN_PORT" --host 127.0.0.1 \
     --data-plane nio ${GATEWAY_THREADS:+--threads "$GATEWAY_THREADS"} >"$WORK/logs/gateway-nio.log" 2>&1 &
 NIO_PID=$!
 PIDS+=("$NIO_PID")
