@@ -8,13 +8,11 @@ enum HTTPTypesBridge {
     }
 
     static func request(method: String, uri: String, headers: HTTPHeaders, authority: String?) -> HTTPRequest {
-        HTTPRequest(
-            method: HTTPRequest.Method(method) ?? .get,
-            scheme: "http",
-            authority: authority,
-            path: uri,
-            headerFields: fields(headers)
-        )
+        request(method: method, uri: uri, fields: fields(headers), authority: authority)
+    }
+
+    static func request(method: String, uri: String, fields: HTTPFields, authority: String?) -> HTTPRequest {
+        HTTPRequest(method: HTTPRequest.Method(method) ?? .get, scheme: "http", authority: authority, path: uri, headerFields: fields)
     }
 
     static func fields(_ headers: HTTPHeaders) -> HTTPFields {

@@ -161,7 +161,7 @@ final class EpollClient: EpollSocket {
             request: HTTPTypesBridge.request(
                 method: head.method,
                 uri: head.uri,
-                headers: inbound.withUnsafeReadableBytes { head.headers(in: $0) },
+                fields: inbound.withUnsafeReadableBytes { head.fields(in: $0) },
                 authority: head.host
             ),
             clientAddress: clientAddress,

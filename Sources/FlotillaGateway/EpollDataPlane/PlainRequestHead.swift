@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOHTTP1
 
 /// A request head the epoll data plane proxies itself: `GET` or `HEAD`, HTTP/1.1, one Host, no body, no upgrade,
@@ -193,6 +194,18 @@ extension PlainRequestHead {
             headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         }
         return headers
+    }
+
+    /// The fields as HTTPTypes' (for the plugins), made from the bytes without `HTTPHeaders` in between; a name
+    /// HTTPTypes refuses is left out, as ``HTTPTypesBridge/fields(_:)`` leaves it out.
+    func fields(in bytes: UnsafeRawBufferPointer) -> HTTPFields {
+        var fields = HTTPFields()
+        forEachField(in: bytes) { name, value in
+            if let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) {
+                fields.append(HTTPField(name: fieldName, value: String(decoding: value, as: UTF8.self)))
+            }
+        }
+        return fields
     }
 
     /// The client's request id (its last `X-Request-ID`), if it sent one.

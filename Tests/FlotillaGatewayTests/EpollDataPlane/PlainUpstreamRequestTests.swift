@@ -4,8 +4,9 @@ import Testing
 @testable import FlotillaGateway
 
 /// The epoll plane copies a plain request's fields into the upstream head byte by byte; the NIO plane writes it
-/// through `ForwardedHeaders` from `HTTPHeaders`. The upstream must get the same bytes either way.
-@Suite("PlainUpstreamRequest writes the bytes ForwardedHeaders writes")
+/// through `ForwardedHeaders` from `HTTPHeaders`. The upstream must get the same bytes either way (and plugins the
+/// same fields).
+@Suite("PlainUpstreamRequest writes the bytes ForwardedHeaders writes; plugins see the same fields on both planes")
 struct PlainUpstreamRequestTests {
     /// Records an issue unless the copied head equals `ForwardedHeaders`' for the same fields (with and without a
     /// Host override), and unless the head's notes about its fields (request id, forwarding fields) are right.
@@ -15,6 +16,8 @@ struct PlainUpstreamRequestTests {
             let headers = head.headers(in: raw)
             let lastRequestID = headers[canonicalForm: "x-request-id"].last.map(String.init)
             #expect(head.requestID(in: raw) == lastRequestID, sourceLocation: sourceLocation)
+            // The plugins' view, made straight from the bytes, is the one the NIO plane makes from HTTPHeaders.
+            #expect(Array(head.fields(in: raw)) == Array(HTTPTypesBridge.fields(headers)), sourceLocation: sourceLocation)
             let forwarding = headers.contains { name, _ in
                 ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "te", "trailer", "keep-alive"]
                     .contains(name.lowercased())
