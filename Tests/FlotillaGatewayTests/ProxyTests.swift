@@ -353,10 +353,11 @@ struct ProxyTests {
     func slowloris() async throws {
         let upstream = try await TestUpstream.start(name: "u1")
         let gateway = try await GatewayFixture.start(Self.config(upstream.port)) { $0.headerTimeout = .milliseconds(300) }
-        let started = ContinuousClock.now
-        let reply = try await RawTCP.exchange(port: gateway.port, Array("GET /raw/x HTTP/1.1\r\nHost: a\r\n".utf8), timeout: .seconds(5))
-        #expect(reply.isEmpty)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // The gateway closes the connection (its header timeout is 300 ms); the client would wait 20 s. The close is
+        // asserted, not how soon it came: a timed bound failed under parallel test runs on a loaded machine.
+        let reply = try await RawTCP.exchangeUntilClosed(port: gateway.port, Array("GET /raw/x HTTP/1.1\r\nHost: a\r\n".utf8), timeout: .seconds(20))
+        #expect(reply.text.isEmpty)
+        #expect(reply.closedByPeer)
         try await gateway.stop()
         try await upstream.stop()
     }

@@ -72,6 +72,12 @@ extension HTTPClient {
 /// Sends raw bytes over TCP and returns what comes back until the server closes (or `timeout`).
 enum RawTCP {
     static func exchange(port: Int, _ bytes: [UInt8], timeout: TimeAmount = .seconds(5)) async throws -> String {
+        try await exchangeUntilClosed(port: port, bytes, timeout: timeout).text
+    }
+
+    /// Sends `bytes` and collects what comes back until the peer closes or `timeout` passes; `closedByPeer` tells
+    /// which (a test of a server-side timeout asserts the close, not how fast it came).
+    static func exchangeUntilClosed(port: Int, _ bytes: [UInt8], timeout: TimeAmount) async throws -> (text: String, closedByPeer: Bool) {
         let collector = ResponseCollector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
@@ -80,8 +86,9 @@ enum RawTCP {
         try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
         let deadline = NIODeadline.now() + timeout
         while channel.isActive, NIODeadline.now() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let closedByPeer = !channel.isActive
         try? await channel.close()
-        return collector.text
+        return (collector.text, closedByPeer)
     }
 }
 
