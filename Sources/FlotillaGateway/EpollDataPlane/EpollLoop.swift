@@ -53,11 +53,11 @@ final class EpollLoop {
         _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, plane.wakeups[index], EPOLLIN.rawValue)
     }
 
-    /// Runs until the data plane stops, then closes every connection it still has.
     /// The time the loop last woke (read once per wake, as nginx caches its time: requests handled in one wake
     /// share it for their deadlines and latencies).
     private(set) var now = NIODeadline.now()
 
+    /// Runs until the data plane stops, then closes every connection it still has.
     func run() {
         var descriptors = [Int32](repeating: 0, count: 256)
         var masks = [UInt32](repeating: 0, count: 256)

@@ -129,14 +129,7 @@ struct PlainRequestHead {
                 return nil
             case 12 where HeaderBytes.matches(name, "x-request-id"):
                 requestIDValue = valueStart..<valueEnd
-            case 15 where HeaderBytes.matches(name, "x-forwarded-for"),
-                17 where HeaderBytes.matches(name, "x-forwarded-proto"),
-                16
-            where HeaderBytes.matches(name, "x-forwarded-host")
-                || HeaderBytes.matches(name, "x-forwarded-port"),
-                2 where HeaderBytes.matches(name, "te"),
-                7 where HeaderBytes.matches(name, "trailer"),
-                10 where HeaderBytes.matches(name, "keep-alive"):
+            case _ where ForwardedHeaders.isRewritten(name):
                 hasForwardingFields = true
             default:
                 break

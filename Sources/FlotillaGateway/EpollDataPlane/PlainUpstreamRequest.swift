@@ -2,7 +2,9 @@ import NIOCore
 
 /// The upstream request head for a plain request whose fields the proxy only passes on (no `X-Forwarded-*`, `TE`,
 /// `Trailer` or `Keep-Alive` from the client): the bytes ``ForwardedHeaders/upstreamRequest`` writes, copied from the
-/// client's head in one piece instead of through `HTTPHeaders` strings (a test holds the two equal).
+/// client's head in one piece instead of through `HTTPHeaders` strings, then the proxy's own fields as
+/// ``ForwardedHeaders/writeProxyFields(into:host:forwardedFor:clientAddress:originalHost:localPort:requestID:)``
+/// writes them (a test holds the two heads equal).
 enum PlainUpstreamRequest {
     /// - Parameter bytes: starts with `head`, as it was parsed.
     static func bytes(
@@ -34,24 +36,15 @@ enum PlainUpstreamRequest {
                 writer.write(value)
                 writer.write("\r\n")
             }
-            writer.write("host: ")
-            writer.write(host)
-            writer.write("\r\nx-forwarded-for: ")
-            writer.write(clientAddress)
-            writer.write("\r\nx-forwarded-proto: http\r\nx-forwarded-host: ")
-            var hostOnly = head.host
-            hostOnly.withUTF8 { utf8 in
-                let end = utf8.firstIndex(of: HeaderBytes.colon) ?? utf8.count
-                writer.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[0..<end]))
-            }
-            writer.write("\r\nx-forwarded-port: ")
-            writer.write(localPort)
-            writer.write("\r\n")
-            if head.requestIDValue == nil {
-                writer.write("x-request-id: ")
-                writer.write(requestID)
-                writer.write("\r\n")
-            }
+            ForwardedHeaders.writeProxyFields(
+                into: &writer,
+                host: host,
+                forwardedFor: nil,
+                clientAddress: clientAddress,
+                originalHost: head.host,
+                localPort: localPort,
+                requestID: head.requestIDValue == nil ? requestID : nil
+            )
             writer.write("\r\n")
         }
         return wire

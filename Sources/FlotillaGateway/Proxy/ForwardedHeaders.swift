@@ -65,21 +65,15 @@ enum ForwardedHeaders {
                 writer.write(value)
                 writer.write("\r\n")
             }
-            writer.writeField("host: ", host)
-            writer.write("x-forwarded-for: ")
-            if let forwardedFor {
-                writer.write(forwardedFor)
-                writer.write(", ")
-            }
-            writer.write(clientAddress)
-            writer.write("\r\nx-forwarded-proto: http\r\n")
-            if let originalHost {
-                writer.write("x-forwarded-host: ")
-                writer.write(originalHost.utf8.firstIndex(of: HeaderBytes.colon).map { originalHost[..<$0] } ?? originalHost[...])
-                writer.write("\r\n")
-            }
-            writer.writeField("x-forwarded-port: ", localPort)
-            if !hasRequestID { writer.writeField("x-request-id: ", requestID) }
+            writeProxyFields(
+                into: &writer,
+                host: host,
+                forwardedFor: forwardedFor,
+                clientAddress: clientAddress,
+                originalHost: originalHost,
+                localPort: localPort,
+                requestID: hasRequestID ? nil : requestID
+            )
             if let upgrade {
                 // An Upgrade (WebSocket) is offered hop by hop: the gateway offers it again to the upstream.
                 writer.write("connection: upgrade\r\n")
@@ -88,6 +82,48 @@ enum ForwardedHeaders {
             writer.write("\r\n")
         }
         return wire
+    }
+
+    /// The fields the proxy adds to every upstream request head: Host, `X-Forwarded-*` and (unless the client sent
+    /// one) `X-Request-ID`. Shared with ``PlainUpstreamRequest``, so both data planes write them alike.
+    static func writeProxyFields(
+        into writer: inout HeadBytesWriter,
+        host: String,
+        forwardedFor: String?,
+        clientAddress: String,
+        originalHost: String?,
+        localPort: String,
+        requestID: String?
+    ) {
+        writer.writeField("host: ", host)
+        writer.write("x-forwarded-for: ")
+        if let forwardedFor {
+            writer.write(forwardedFor)
+            writer.write(", ")
+        }
+        writer.write(clientAddress)
+        writer.write("\r\nx-forwarded-proto: http\r\n")
+        if let originalHost {
+            writer.write("x-forwarded-host: ")
+            writer.write(originalHost.utf8.firstIndex(of: HeaderBytes.colon).map { originalHost[..<$0] } ?? originalHost[...])
+            writer.write("\r\n")
+        }
+        writer.writeField("x-forwarded-port: ", localPort)
+        if let requestID { writer.writeField("x-request-id: ", requestID) }
+    }
+
+    /// Whether the proxy rewrites or drops a client's field of this name besides Host and Connection: the
+    /// `X-Forwarded-*` fields and the hop-by-hop `TE`, `Trailer` and `Keep-Alive`.
+    static func isRewritten(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 2: HeaderBytes.matches(name, "te")
+        case 7: HeaderBytes.matches(name, "trailer")
+        case 10: HeaderBytes.matches(name, "keep-alive")
+        case 15: HeaderBytes.matches(name, "x-forwarded-for")
+        case 16: HeaderBytes.matches(name, "x-forwarded-host") || HeaderBytes.matches(name, "x-forwarded-port")
+        case 17: HeaderBytes.matches(name, "x-forwarded-proto")
+        default: false
+        }
     }
 
     /// The request id: the client's `X-Request-ID` (the last one, as the upstream sees it last), or a new one.
