@@ -105,7 +105,9 @@ enum ForwardedHeaders {
         writer.write("\r\nx-forwarded-proto: http\r\n")
         if let originalHost {
             writer.write("x-forwarded-host: ")
-            writer.write(originalHost.utf8.firstIndex(of: HeaderBytes.colon).map { originalHost[..<$0] } ?? originalHost[...])
+            // The host without its port, in lower case, as Kong sends nginx's `$host` (an IPv6 literal keeps its
+            // brackets: `[::1]:8080` gives `[::1]`, where cutting at the first colon gave `[`).
+            writer.write(DownstreamHandler.hostWithoutPort(originalHost))
             writer.write("\r\n")
         }
         writer.writeField("x-forwarded-port: ", localPort)

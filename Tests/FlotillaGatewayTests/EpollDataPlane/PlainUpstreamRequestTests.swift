@@ -63,6 +63,27 @@ struct PlainUpstreamRequestTests {
             "GET / HTTP/1.1\r\nHost: a\r\nX:\r\nY:z\r\n\r\n",
         ]
 
+    @Test("X-Forwarded-Host is the client's host without its port, in lower case; an IPv6 literal keeps its brackets")
+    func forwardedHost() throws {
+        for (host, forwarded) in [("[::1]:8080", "[::1]"), ("[2001:db8::7]", "[2001:db8::7]"), ("Shop.Example:8080", "shop.example")] {
+            let bytes = Array("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8)
+            let head = try #require(PlainRequestHead.parse(bytes: bytes).plainHead)
+            let wire = bytes.withUnsafeBytes { raw in
+                PlainUpstreamRequest.bytes(
+                    head,
+                    in: raw,
+                    uri: "/",
+                    hostHeader: nil,
+                    clientAddress: "192.0.2.7",
+                    localPort: "8080",
+                    requestID: "id",
+                    allocator: ByteBufferAllocator()
+                )
+            }
+            #expect(String(buffer: wire).contains("\r\nx-forwarded-host: \(forwarded)\r\n"), "\(host)")
+        }
+    }
+
     @Test("same bytes for the table's heads", arguments: heads)
     func sameBytes(_ text: String) throws {
         let bytes = Array(text.utf8)
