@@ -47,8 +47,12 @@ public final class InMemoryRateLimitCounterStore: SynchronousRateLimitCounterSto
     public func incrementWithoutSuspending(key: String, window: RateLimitWindowSlot, by amount: Int) -> Int {
         state.withLock { state in
             let k = Key(key: key, window: window.window, start: window.start)
-            let value = (state.counters[k]?.value ?? 0) + amount
-            state.counters[k] = Counter(value: value, end: window.end, length: window.length)
+            // One lookup: the counter is changed in place.
+            func add(to counter: inout Counter) -> Int {
+                counter.value += amount
+                return counter.value
+            }
+            let value = add(to: &state.counters[k, default: Counter(value: 0, end: window.end, length: window.length)])
             state.latestStart = max(state.latestStart, window.start)
             state.writesSinceSweep += 1
             if state.writesSinceSweep >= sweepEvery {
