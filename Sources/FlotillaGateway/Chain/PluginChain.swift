@@ -14,9 +14,31 @@ final class PluginChain: Sendable {
     /// Consumer-scoped plugins by the consumer reference used in the configuration (username, custom_id or id).
     let consumerPlugins: [String: [Scoped]]
 
+    /// The plugins as ``WireAccessPlugin``s, when the whole chain can run on a plain request's bytes: each accepts it
+    /// as configured, none filters response headers, one that counts requests comes last, and no consumer has plugins
+    /// of its own. Nil otherwise.
+    let wirePlugins: [any WireAccessPlugin]?
+
     init(plugins: [Scoped], consumerPlugins: [String: [Scoped]]) {
         self.plugins = plugins.sorted { $0.priority > $1.priority }
         self.consumerPlugins = consumerPlugins
+        let wire = self.plugins.compactMap { $0.plugin as? any WireAccessPlugin }
+        let runsOnBytes =
+            consumerPlugins.isEmpty && wire.count == self.plugins.count
+            && wire.allSatisfy { $0.acceptsWireAccess && !$0.filtersHeaders }
+            && !wire.dropLast().contains { $0.countsRequests }
+        self.wirePlugins = runsOnBytes ? wire : nil
+    }
+
+    /// The access phase on bytes (``wirePlugins``): what the plugins left, or nil when one of them falls back (the
+    /// usual phases then run for the request).
+    func wireAccess(_ request: WireRequest) -> WireAccessState? {
+        guard let wirePlugins else { return nil }
+        var state = WireAccessState(ran: plugins)
+        for plugin in wirePlugins {
+            guard case .proceed = plugin.wireAccess(request, &state) else { return nil }
+        }
+        return state
     }
 
     /// Builds the chain for a route (nil when no plugin applies, so the proxy skips the async access phase).

@@ -43,6 +43,8 @@ final class EpollClient: EpollSocket {
         let head: PlainRequestHead
         let target: ProxyTarget
         let plugins: AppliedPlugins?
+        /// The plugins' outcome when their access phase ran on the request's bytes (then `plugins` is nil).
+        let wire: WireAccessState?
         let endpoint: Int
         let requestID: String
         let startedAt: NIODeadline
@@ -62,6 +64,7 @@ final class EpollClient: EpollSocket {
             head: PlainRequestHead,
             target: ProxyTarget,
             plugins: AppliedPlugins?,
+            wire: WireAccessState?,
             endpoint: Int,
             requestID: String,
             startedAt: NIODeadline,
@@ -72,6 +75,7 @@ final class EpollClient: EpollSocket {
             self.head = head
             self.target = target
             self.plugins = plugins
+            self.wire = wire
             self.endpoint = endpoint
             self.requestID = requestID
             self.startedAt = startedAt
@@ -157,18 +161,18 @@ final class EpollClient: EpollSocket {
             proxy(head, to: target, plugins: nil, startedAt: startedAt)
             return
         }
-        var working = GatewayExchange(
-            request: HTTPTypesBridge.request(
-                method: head.method,
-                uri: head.uri,
-                fields: inbound.withUnsafeReadableBytes { head.fields(in: $0) },
-                authority: head.host
-            ),
-            clientAddress: clientAddress,
-            declaredBodyLength: head.hasContentLength ? 0 : nil,
-            routeName: target.routeName,
-            serviceName: target.serviceName
-        )
+        if chain.wirePlugins != nil {
+            let state = inbound.withUnsafeReadableBytes { bytes -> WireAccessState? in
+                let request = wireRequest(head, in: bytes, target: target)
+                return request.passesFieldsUnchanged ? chain.wireAccess(request) : nil
+            }
+            if let state {
+                loop.plane.reports[loop.index].countAccessOnBytes()
+                proxy(head, to: target, plugins: nil, wire: state, startedAt: startedAt)
+                return
+            }
+        }
+        var working = inbound.withUnsafeReadableBytes { GatewayExchange(wireRequest(head, in: $0, target: target)) }
         switch chain.accessWithoutSuspending(&working) {
         case .finished(let response, let ran):
             accessEnded(head, target: target, plugins: AppliedPlugins(exchange: working, ran: ran), response: response, startedAt: startedAt)
@@ -184,6 +188,16 @@ final class EpollClient: EpollSocket {
                 mailbox.post(ResumedAccess(fd: fd, token: token, plugins: AppliedPlugins(exchange: working, ran: ran), response: response))
             }
         }
+    }
+
+    /// The request as the plugins read it from bytes; valid only while `bytes` is.
+    private func wireRequest(_ head: PlainRequestHead, in bytes: UnsafeRawBufferPointer, target: ProxyTarget) -> WireRequest {
+        WireRequest(head: head, bytes: bytes, clientAddress: clientAddress, routeName: target.routeName, serviceName: target.serviceName)
+    }
+
+    /// An access phase that ran on bytes, as the usual phases would have left it (for a request the NIO plane takes).
+    private func appliedPlugins(_ wire: WireAccessState, head: PlainRequestHead, target: ProxyTarget) -> AppliedPlugins {
+        inbound.withUnsafeReadableBytes { AppliedPlugins(wire, request: wireRequest(head, in: $0, target: target)) }
     }
 
     /// The outcome of an access phase that suspended, back on the loop.
@@ -217,14 +231,21 @@ final class EpollClient: EpollSocket {
         if !head.keepAlive { closeWhenSent = true }
     }
 
-    private func proxy(_ head: PlainRequestHead, to target: ProxyTarget, plugins: AppliedPlugins?, startedAt: NIODeadline) {
+    /// Proxies a request whose plugins ran (`plugins` or `wire`, or none on a route without plugins).
+    private func proxy(
+        _ head: PlainRequestHead,
+        to target: ProxyTarget,
+        plugins: AppliedPlugins?,
+        wire: WireAccessState? = nil,
+        startedAt: NIODeadline
+    ) {
         guard let endpoint = loop.balancer.pick(target.cluster, target.endpoints, hashKey: { nil }) else {
-            handOff(plugins: plugins)
+            handOff(plugins: plugins ?? wire.map { appliedPlugins($0, head: head, target: target) })
             return
         }
         let address = target.cluster.endpoints[endpoint]
         guard let upstream = loop.upstream(key: target.cluster.poolKeys[endpoint], host: address.host, port: address.port) else {
-            handOff(plugins: plugins)
+            handOff(plugins: plugins ?? wire.map { appliedPlugins($0, head: head, target: target) })
             return
         }
         loop.balancer.started(target.cluster, endpoint: endpoint)
@@ -233,6 +254,7 @@ final class EpollClient: EpollSocket {
             head: head,
             target: target,
             plugins: plugins,
+            wire: wire,
             endpoint: endpoint,
             requestID: id,
             startedAt: startedAt,
@@ -249,6 +271,7 @@ final class EpollClient: EpollSocket {
                 PlainUpstreamRequest.bytes(
                     head,
                     in: bytes,
+                    addedFields: wire?.consumerFields ?? [],
                     uri: target.upstreamURI,
                     hostHeader: target.hostHeader,
                     clientAddress: clientAddress,
@@ -301,6 +324,7 @@ final class EpollClient: EpollSocket {
         var bytes = ClientResponseHead.bytes(
             &head,
             plugins: exchange.plugins,
+            wireFields: exchange.wire?.responseFields ?? WireResponseFields(),
             requestID: exchange.requestID,
             connection: exchange.keepAlive ? nil : "close",
             allocator: loop.allocator
@@ -405,7 +429,7 @@ final class EpollClient: EpollSocket {
         }
         loop.balancer.finished(exchange.target.cluster, endpoint: exchange.endpoint)
         exchange.upstream?.closeNow()
-        handOff(plugins: exchange.plugins)
+        handOff(plugins: exchange.plugins ?? exchange.wire.map { appliedPlugins($0, head: exchange.head, target: exchange.target) })
     }
 
     /// A request answered: metrics, the plugins' log phase and the access log, then the request's bytes leave the
@@ -529,6 +553,9 @@ final class EpollClient: EpollSocket {
         let body = GatewayErrorResponse.body(message, allocator: loop.allocator)
         var head = GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: exchange.keepAlive)
         exchange.plugins?.filter(&head)
+        if let wire = exchange.wire {
+            WireFieldLines.forEach(wire.responseFields.lines) { head.headers.replaceOrAdd(name: $0, value: $1) }
+        }
         var bytes = ResponseHeadWriter.bytes(head, allocator: loop.allocator)
         outbound.writeBuffer(&bytes)
         if !exchange.head.isHEAD {

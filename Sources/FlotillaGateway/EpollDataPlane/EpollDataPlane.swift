@@ -152,6 +152,9 @@ final class EpollDataPlane: Sendable {
         return total
     }
 
+    /// Requests whose plugins ran on their bytes (``WireAccessPlugin``), summed over the loops.
+    var requestsWithAccessOnBytes: Int { shared.reports.reduce(0) { $0 + $1.requestsWithAccessOnBytes } }
+
     /// Idle upstream connections per endpoint, summed over the loops (as of their last tick).
     var idleConnections: [String: Int] {
         var total: [String: Int] = [:]
@@ -189,6 +192,13 @@ final class EpollDataPlane: Sendable {
 final class EpollLoopReport: Sendable {
     private let metrics = Mutex(LoopMetrics())
     private let idle = Mutex<[String: Int]>([:])
+    private let accessesOnBytes = Atomic<Int>(0)
+
+    /// A request whose plugins ran on its bytes (``WireAccessPlugin``).
+    func countAccessOnBytes() { accessesOnBytes.add(1, ordering: .relaxed) }
+
+    /// Requests whose plugins ran on their bytes.
+    var requestsWithAccessOnBytes: Int { accessesOnBytes.load(ordering: .relaxed) }
 
     func record(route: String, service: String, status: Int, since start: NIODeadline, now: NIODeadline) {
         metrics.withLock { $0.record(route: route, service: service, status: status, since: start, now: now) }

@@ -6,10 +6,14 @@ import NIOCore
 /// ``ForwardedHeaders/writeProxyFields(into:host:forwardedFor:clientAddress:originalHost:localPort:requestID:)``
 /// writes them (a test holds the two heads equal).
 enum PlainUpstreamRequest {
-    /// - Parameter bytes: starts with `head`, as it was parsed.
+    /// - Parameters:
+    ///   - bytes: starts with `head`, as it was parsed;
+    ///   - addedFields: header lines written after the client's (an authentication's `X-Consumer-*` fields, as the
+    ///     usual plugin phases append them).
     static func bytes(
         _ head: PlainRequestHead,
         in bytes: UnsafeRawBufferPointer,
+        addedFields: [UInt8] = [],
         uri: String,
         hostHeader: String?,
         clientAddress: String,
@@ -21,7 +25,7 @@ enum PlainUpstreamRequest {
         // Each field line may grow by the one space after its colon; the rest is the proxy's own fields.
         let maximumLength =
             2 * head.length + uri.utf8.count + host.utf8.count + head.host.utf8.count + clientAddress.utf8.count
-            + localPort.utf8.count + requestID.utf8.count + 160
+            + localPort.utf8.count + requestID.utf8.count + addedFields.count + 160
         var wire = allocator.buffer(capacity: maximumLength)
         wire.writeHead(maximumLength: maximumLength) { writer in
             writer.write(head.isHEAD ? "HEAD " : "GET ")
@@ -36,6 +40,7 @@ enum PlainUpstreamRequest {
                 writer.write(value)
                 writer.write("\r\n")
             }
+            addedFields.withUnsafeBytes { writer.write($0) }
             ForwardedHeaders.writeProxyFields(
                 into: &writer,
                 host: host,

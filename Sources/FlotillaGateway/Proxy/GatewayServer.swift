@@ -137,6 +137,15 @@ public final class GatewayServer: Sendable {
         #endif
     }
 
+    /// Requests whose plugins the epoll data plane ran on their bytes (``WireAccessPlugin``; 0 with the NIO plane).
+    var epollRequestsWithAccessOnBytes: Int {
+        #if canImport(Glibc)
+        return epollPlane.withLockedValue { $0 }?.requestsWithAccessOnBytes ?? 0
+        #else
+        return 0
+        #endif
+    }
+
     /// Idle upstream connections per endpoint, summed over event loops.
     func idleConnections() async -> [String: Int] {
         var total: [String: Int] = [:]

@@ -32,6 +32,10 @@ public final class WindowRateLimiter: Sendable {
         self.synchronousStore = store as? any SynchronousRateLimitCounterStore
     }
 
+    /// Whether ``acquireWithoutSuspending(key:cost:now:)`` counts (the store is a
+    /// ``SynchronousRateLimitCounterStore``) rather than returning nil.
+    public var countsWithoutSuspending: Bool { synchronousStore != nil }
+
     /// Counts a request of `cost` for `key` at `now` (the wall clock by default).
     public func acquire(key: String, cost: Int = 1, now: UnixTime = .now()) async throws -> WindowRateLimitResult {
         if let result = try acquireWithoutSuspending(key: key, cost: cost, now: now) { return result }

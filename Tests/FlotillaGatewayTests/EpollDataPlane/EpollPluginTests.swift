@@ -262,6 +262,8 @@ struct EpollPluginTests {
             }
             #expect(remaining == ["9", "8", "7"])
             #expect(gateway.server.epollHandOffs == 3)
+            // rate-limiting alone runs on the request's bytes: the NIO plane got its outcome, not the request to count.
+            #expect(gateway.server.epollRequestsWithAccessOnBytes == 3)
         } catch {
             Issue.record(error)
         }

@@ -17,14 +17,21 @@ enum ConsumerAuthentication {
         if exchange.request.headerFields.contains(where: { isManaged($0.name) }) {
             exchange.request.headerFields.removeAll { isManaged($0.name) }
         }
+        exchange.request.headerFields.append(contentsOf: fields(consumer: consumer, credential: credential))
+    }
+
+    /// The fields sent upstream for `consumer` authenticated with `credential` (nil = anonymous), in order.
+    static func fields(consumer: GatewayConsumer?, credential: String?) -> [HTTPField] {
+        var fields: [HTTPField] = []
         func add(_ name: HTTPField.Name, _ value: String?) {
-            if let value { exchange.request.headerFields.append(HTTPField(name: name, value: value)) }
+            if let value { fields.append(HTTPField(name: name, value: value)) }
         }
         add(consumerID, consumer?.id)
         add(consumerCustomID, consumer?.customID)
         add(consumerUsername, consumer?.username)
         add(credentialIdentifier, credential)
         add(anonymousConsumer, credential == nil ? "true" : nil)
+        return fields
     }
 
     /// The fields an authentication sets (or removes), as Kong's auth plugins do.
@@ -36,6 +43,12 @@ enum ConsumerAuthentication {
     private static func isManaged(_ name: HTTPField.Name) -> Bool {
         let length = name.canonicalName.utf8.count
         return length < 64 && managedNameLengths & 1 << length != 0 && managedFields.contains(name)
+    }
+
+    /// Whether a client's field of this name (any case) is one an authentication removes.
+    static func isManaged(_ name: UnsafeRawBufferPointer) -> Bool {
+        guard name.count < 64, managedNameLengths & 1 << name.count != 0 else { return false }
+        return managedFields.contains { $0.canonicalName.utf8.count == name.count && HeaderBytes.equalsIgnoringCase(name, $0.canonicalName) }
     }
 
     /// The anonymous fallback of a failed authentication, as Kong does it: with `anonymous` set, the request goes on

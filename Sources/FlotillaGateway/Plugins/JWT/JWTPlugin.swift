@@ -177,15 +177,21 @@ struct JWTPlugin: GatewayPlugin {
 
     /// Remembers a token whose signature verified (its claims are checked on every use).
     private func remember(_ raw: String, _ token: JWTToken, consumer: GatewayConsumer?, credential: String) {
-        cache.store(.init(claims: token.claims, consumer: consumer, credential: credential, verifiedAt: .now), for: raw)
+        let fields = WireFieldLines.lines(ConsumerAuthentication.fields(consumer: consumer, credential: credential))
+        cache.store(.init(claims: token.claims, consumer: consumer, credential: credential, verifiedAt: .now, upstreamFields: fields), for: raw)
     }
 
     private func checkClaims(_ claims: [String: JSONValue]) -> Outcome? {
+        claimsFailure(claims).map(Outcome.failure)
+    }
+
+    /// The 401 for claims that fail `claims_to_verify` or `maximum_expiration` now, nil when they pass.
+    func claimsFailure(_ claims: [String: JSONValue]) -> GatewayPluginResponse? {
         let now = self.now()
         let errors = JWTRegisteredClaims.verify(claims, claimsToVerify: configuration.claimsToVerify, now: now)
-        if !errors.isEmpty { return .failure(.kongFieldErrors(.unauthorized, errors)) }
+        if !errors.isEmpty { return .kongFieldErrors(.unauthorized, errors) }
         let maximum = JWTRegisteredClaims.checkMaximumExpiration(claims, maximum: configuration.maximumExpiration, now: now)
-        if !maximum.isEmpty { return .failure(.kongFieldErrors(.unauthorized, maximum)) }
+        if !maximum.isEmpty { return .kongFieldErrors(.unauthorized, maximum) }
         return nil
     }
 

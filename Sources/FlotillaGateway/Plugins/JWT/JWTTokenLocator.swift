@@ -46,10 +46,7 @@ enum JWTTokenLocator {
     static func bearerToken(_ value: String) -> String? {
         // The usual shape, `Bearer <token>` with one space and no line break, without copying the bytes.
         let usual = value.utf8.withContiguousStorageIfAvailable { utf8 -> String? in
-            guard utf8.count > 7, utf8.starts(with: "Bearer ".utf8), !isSpace(utf8[7]), !utf8.contains(UInt8(ascii: "\n")) else {
-                return nil
-            }
-            return String(decoding: UnsafeBufferPointer(rebasing: utf8[7...]), as: UTF8.self)
+            usualBearerToken(UnsafeRawBufferPointer(utf8)).map { String(decoding: $0, as: UTF8.self) }
         }
         if let usual, let token = usual { return token }
         let bytes = Array(value.utf8)
@@ -70,6 +67,13 @@ enum JWTTokenLocator {
             index += 1
         }
         return nil
+    }
+
+    /// The token of a value in the usual shape, `Bearer <token>` with one space and no line break; nil for any other
+    /// (which ``bearerToken(_:)`` reads as Kong's pattern does).
+    static func usualBearerToken(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard value.count > 7, value.starts(with: "Bearer ".utf8), !isSpace(value[7]), !value.contains(UInt8(ascii: "\n")) else { return nil }
+        return UnsafeRawBufferPointer(rebasing: value[7...])
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

@@ -5,11 +5,29 @@ import Synchronization
 /// entry is trusted for `lifetime` at most (a key removed from a JWKS stops being honoured within it), and the
 /// cache is emptied when it reaches `capacity`. A reload builds a new plugin, hence a new cache.
 final class VerifiedTokenCache: Sendable {
-    struct Entry: Sendable {
-        var claims: [String: JSONValue]
-        var consumer: GatewayConsumer?
-        var credential: String
-        var verifiedAt: ContinuousClock.Instant
+    /// A class: an entry is handed out on every request that reuses its token (a struct would copy, and retain,
+    /// each of its fields and the consumer's).
+    final class Entry: Sendable {
+        let claims: [String: JSONValue]
+        let consumer: GatewayConsumer?
+        let credential: String
+        let verifiedAt: ContinuousClock.Instant
+        /// The fields the authentication sends upstream, as header lines (for the access phase on bytes).
+        let upstreamFields: [UInt8]
+
+        init(
+            claims: [String: JSONValue],
+            consumer: GatewayConsumer?,
+            credential: String,
+            verifiedAt: ContinuousClock.Instant,
+            upstreamFields: [UInt8] = []
+        ) {
+            self.claims = claims
+            self.consumer = consumer
+            self.credential = credential
+            self.verifiedAt = verifiedAt
+            self.upstreamFields = upstreamFields
+        }
     }
 
     let capacity: Int

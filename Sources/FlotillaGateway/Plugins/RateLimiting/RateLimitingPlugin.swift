@@ -41,26 +41,51 @@ struct RateLimitingPlugin: GatewayPlugin {
 
     /// The counter key of this request: route and service (as Kong scopes them) and the identifier.
     func counterKey(_ exchange: GatewayExchange) -> String {
-        "\(exchange.routeName ?? ""):\(exchange.serviceName ?? ""):\(identifier(exchange))"
+        Self.counterKey(route: exchange.routeName, service: exchange.serviceName, identifier: identifier(exchange))
+    }
+
+    static func counterKey(route: String?, service: String?, identifier: String) -> String {
+        "\(route ?? ""):\(service ?? ""):\(identifier)"
     }
 
     func identifier(_ exchange: GatewayExchange) -> String {
+        identifier(
+            consumer: exchange.consumer,
+            credential: exchange.credentialIdentifier,
+            serviceName: exchange.serviceName,
+            clientAddress: exchange.clientAddress
+        ) {
+            switch configuration.limitBy {
+            case .header: headerField.flatMap { exchange.request.headerFields[$0] }
+            case .path: configuration.path.flatMap { RequestTarget(exchange.request.path).path == $0 ? $0 : nil }
+            default: nil
+            }
+        }
+    }
+
+    /// The identifier `limit_by` names; `requestValue` gives the header's value or the path for `header` and `path`.
+    /// The client's address when there is none.
+    func identifier(
+        consumer: GatewayConsumer?,
+        credential: String?,
+        serviceName: String?,
+        clientAddress: String,
+        requestValue: () -> String?
+    ) -> String {
         switch configuration.limitBy {
         case .consumer:
-            if let id = exchange.consumer?.id { return id }
-            if let credential = exchange.credentialIdentifier { return credential }
+            if let id = consumer?.id { return id }
+            if let credential { return credential }
         case .credential:
-            if let credential = exchange.credentialIdentifier { return credential }
+            if let credential { return credential }
         case .service:
-            if let service = exchange.serviceName { return service }
-        case .header:
-            if let field = headerField, let value = exchange.request.headerFields[field] { return value }
-        case .path:
-            if let path = configuration.path, RequestTarget(exchange.request.path).path == path { return path }
+            if let serviceName { return serviceName }
+        case .header, .path:
+            if let value = requestValue() { return value }
         case .ip:
             break
         }
-        return exchange.clientAddress
+        return clientAddress
     }
 
     func accessWithoutSuspending(_ exchange: inout GatewayExchange) -> ImmediateAccess {
@@ -84,17 +109,21 @@ struct RateLimitingPlugin: GatewayPlugin {
         return apply(result, &exchange)
     }
 
-    /// `RateLimit-*` and `X-RateLimit-*-<Window>` for `result`.
-    private static func appendHeaders(_ result: WindowRateLimitResult, to headers: inout HTTPFields) {
-        headers.reserveCapacity(headers.count + 3 + 2 * result.windows.count)
-        headers.append(HTTPField(name: limitField, value: String(result.decision.limit)))
-        headers.append(HTTPField(name: remainingField, value: String(result.decision.remaining)))
-        headers.append(HTTPField(name: resetField, value: String(result.decision.resetSeconds)))
+    /// `RateLimit-*` and `X-RateLimit-*-<Window>` for `result`, in order.
+    static func forEachHeader(_ result: WindowRateLimitResult, _ body: (HTTPField.Name, Int) -> Void) {
+        body(limitField, result.decision.limit)
+        body(remainingField, result.decision.remaining)
+        body(resetField, result.decision.resetSeconds)
         for usage in result.windows {
             guard let names = windowFields[usage.window] else { continue }
-            headers.append(HTTPField(name: names.limit, value: String(usage.limit)))
-            headers.append(HTTPField(name: names.remaining, value: String(usage.remaining)))
+            body(names.limit, usage.limit)
+            body(names.remaining, usage.remaining)
         }
+    }
+
+    private static func appendHeaders(_ result: WindowRateLimitResult, to headers: inout HTTPFields) {
+        headers.reserveCapacity(headers.count + 3 + 2 * result.windows.count)
+        forEachHeader(result) { name, value in headers.append(HTTPField(name: name, value: String(value))) }
     }
 
     /// The headers for an allowed request, or the 429 for a refused one.

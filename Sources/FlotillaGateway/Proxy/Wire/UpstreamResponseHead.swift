@@ -44,15 +44,24 @@ struct UpstreamResponseHead {
     /// Whether a header line is named one of `names` (lowercase), in one pass over `wire`.
     func containsAny(of names: some Collection<String>) -> Bool {
         guard !names.isEmpty else { return false }
-        return wire.withUnsafeReadableBytes { bytes in
+        return containsField { name in
+            names.contains { $0.utf8.count == name.count && HeaderBytes.equalsIgnoringCase(name, $0) }
+        }
+    }
+
+    /// Whether a header line has the name (any case) of one of `fields`.
+    func containsAnyField(of fields: WireResponseFields) -> Bool {
+        fields.nameLengths != 0 && containsField { fields.contains(name: $0) }
+    }
+
+    /// Whether the name of a header line satisfies `matches`, in one pass over `wire`.
+    private func containsField(_ matches: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+        wire.withUnsafeReadableBytes { bytes in
             var index = fieldsOffset
             while index < bytes.count {
                 var colon = index
                 while colon < bytes.count, bytes[colon] != HeaderBytes.colon { colon += 1 }
-                let name = UnsafeRawBufferPointer(rebasing: bytes[index..<colon])
-                for candidate in names where candidate.utf8.count == name.count {
-                    if HeaderBytes.equalsIgnoringCase(name, candidate) { return true }
-                }
+                if matches(UnsafeRawBufferPointer(rebasing: bytes[index..<colon])) { return true }
                 var end = colon
                 while end < bytes.count, bytes[end] != HeaderBytes.lf { end += 1 }
                 index = end + 1

@@ -1,0 +1,197 @@
+import HTTPTypes
+
+/// A plugin whose access phase can also run on a plain request's bytes, as the epoll data plane read them, without
+/// the `GatewayExchange` (an `HTTPRequest` whose fields are copied into strings) the usual phases need. It handles
+/// the usual case (a cached token, a local counter with room) and leaves every other one to the usual phases.
+protocol WireAccessPlugin: GatewayPlugin {
+    /// Whether this plugin, as configured, can run on bytes at all (decided once, when the route's chain is built).
+    var acceptsWireAccess: Bool { get }
+    /// Whether ``wireAccess(_:_:)`` changes shared state when it proceeds (a rate-limiting counter). Such a plugin
+    /// has to be the last of a chain that runs on bytes: a later one falling back would run it twice.
+    var countsRequests: Bool { get }
+    /// The access phase on bytes. `.proceed` when it did what ``GatewayPlugin/accessWithoutSuspending(_:)`` would
+    /// have done and let the request through (its upstream and response fields written into `state` as that
+    /// would have written them); `.fallBack` in every other case, leaving no trace (`state` as it was, no counter
+    /// changed), so that the request runs the usual phases from the first plugin.
+    func wireAccess(_ request: WireRequest, _ state: inout WireAccessState) -> WireAccess
+}
+
+extension WireAccessPlugin {
+    var countsRequests: Bool { false }
+}
+
+/// What ``WireAccessPlugin/wireAccess(_:_:)`` decided.
+enum WireAccess {
+    case proceed
+    case fallBack
+}
+
+/// A plain request as a ``WireAccessPlugin`` reads it. Valid only during the call it is given to: `bytes` is the
+/// connection's input buffer.
+struct WireRequest {
+    let head: PlainRequestHead
+    /// Starts with `head`, as it was parsed.
+    let bytes: UnsafeRawBufferPointer
+    let clientAddress: String
+    let routeName: String?
+    let serviceName: String?
+
+    /// Whether the usual phases would send the client's fields upstream exactly as these bytes hold them, so that
+    /// an access phase on bytes can be used: no field the proxy rewrites (`X-Forwarded-*`, `TE`...), none an
+    /// authentication removes (`X-Consumer-*`...), and only ASCII (HTTPTypes' strings replace invalid UTF-8).
+    var passesFieldsUnchanged: Bool {
+        guard !head.hasForwardingFields, Self.isASCII(UnsafeRawBufferPointer(rebasing: bytes[head.fieldsStart..<head.length])) else {
+            return false
+        }
+        var managed = false
+        head.forEachField(in: bytes) { name, _ in
+            if ConsumerAuthentication.isManaged(name) { managed = true }
+        }
+        return !managed
+    }
+
+    /// Whether no byte has its high bit set (eight at a time).
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var highBits: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            highBits |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            highBits |= UInt64(bytes[index])
+            index += 1
+        }
+        return highBits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// How many fields are named `name` (lower case), and the value of the first: the field lookup of a plugin.
+    func values(named name: String) -> (count: Int, first: UnsafeRawBufferPointer?) {
+        var count = 0
+        var first: UnsafeRawBufferPointer?
+        head.forEachField(in: bytes) { fieldName, value in
+            guard fieldName.count == name.utf8.count, HeaderBytes.equalsIgnoringCase(fieldName, name) else { return }
+            if count == 0 { first = value }
+            count += 1
+        }
+        return (count, first)
+    }
+}
+
+/// What the plugins that ran on bytes leave for the rest of the request, as `GatewayExchange` holds it for the
+/// usual phases: the consumer, and the fields added upstream and downstream, as header lines (`Name: value\r\n`).
+struct WireAccessState {
+    /// The plugins that ran (for the later phases of a request the NIO plane finishes).
+    let ran: [PluginChain.Scoped]
+    /// Set by an authentication (as ``ConsumerAuthentication/authenticate(_:consumer:credential:)`` sets them).
+    private(set) var isAuthenticated = false
+    private(set) var consumer: GatewayConsumer?
+    private(set) var credentialIdentifier: String?
+    /// The `X-Consumer-*` and `X-Credential-Identifier` lines, sent upstream after the client's fields.
+    private(set) var consumerFields: [UInt8] = []
+    /// Lines added to the response, in the order `GatewayExchange.responseHeaders` would hold them.
+    var responseFields = WireResponseFields()
+
+    init(ran: [PluginChain.Scoped]) {
+        self.ran = ran
+    }
+
+    /// An authentication: replaces the consumer fields of any earlier one, as the usual phases replace them.
+    mutating func authenticate(consumer: GatewayConsumer?, credential: String?, fields: [UInt8]) {
+        isAuthenticated = true
+        self.consumer = consumer
+        credentialIdentifier = credential
+        consumerFields = fields
+    }
+
+}
+
+/// Header lines a plugin adds to a response (`Name: value\r\n` each), and the lengths of their names: a response
+/// head is searched for a field of the same name only where a length matches.
+struct WireResponseFields {
+    private(set) var lines: [UInt8] = []
+    /// Bit `n` is set when a name is `n` bytes long (bit 63 for 63 or more).
+    private(set) var nameLengths: UInt64 = 0
+
+    /// Appends `name: value`.
+    mutating func append(_ name: HTTPField.Name, _ value: Int) {
+        if lines.isEmpty { lines.reserveCapacity(192) }
+        let raw = name.rawName
+        nameLengths |= 1 << min(raw.utf8.count, 63)
+        if raw.utf8.withContiguousStorageIfAvailable({ lines.append(contentsOf: $0) }) == nil { lines.append(contentsOf: raw.utf8) }
+        lines.append(HeaderBytes.colon)
+        lines.append(HeaderBytes.space)
+        Self.appendDecimal(value, to: &lines)
+        lines.append(HeaderBytes.cr)
+        lines.append(HeaderBytes.lf)
+    }
+
+    /// Whether a name (any case) is that of one of the lines.
+    func contains(name: UnsafeRawBufferPointer) -> Bool {
+        guard nameLengths & 1 << min(name.count, 63) != 0 else { return false }
+        return lines.withUnsafeBytes { lines in
+            var start = 0
+            while start < lines.count {
+                var colon = start
+                while lines[colon] != HeaderBytes.colon { colon += 1 }
+                if colon - start == name.count, HeaderBytes.equalsIgnoringCase(name, UnsafeRawBufferPointer(rebasing: lines[start..<colon])) {
+                    return true
+                }
+                while lines[colon] != HeaderBytes.lf { colon += 1 }
+                start = colon + 1
+            }
+            return false
+        }
+    }
+
+    /// `value` in decimal, as `String(value)` writes it.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        guard value >= 0 else {
+            bytes.append(contentsOf: String(value).utf8)
+            return
+        }
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+}
+
+/// Header lines (`Name: value\r\n`) as ``WireAccessState`` holds them.
+enum WireFieldLines {
+    /// Calls `body` with each line's name and value.
+    static func forEach(_ lines: [UInt8], _ body: (String, String) -> Void) {
+        var start = lines.startIndex
+        while let colon = lines[start...].firstIndex(of: HeaderBytes.colon) {
+            let end = lines[colon...].firstIndex(of: HeaderBytes.cr) ?? lines.endIndex
+            body(String(decoding: lines[start..<colon], as: UTF8.self), String(decoding: lines[(colon + 2)..<end], as: UTF8.self))
+            start = min(end + 2, lines.endIndex)
+        }
+    }
+
+    /// The lines as HTTPTypes' fields.
+    static func fields(_ lines: [UInt8]) -> HTTPFields {
+        var fields = HTTPFields()
+        forEach(lines) { name, value in
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return fields
+    }
+
+    /// The lines as written for `fields` (what an authentication adds, from HTTPTypes' values, so they are exactly
+    /// what the usual phases send).
+    static func lines(_ fields: [HTTPField]) -> [UInt8] {
+        var lines: [UInt8] = []
+        for field in fields {
+            lines.append(contentsOf: field.name.rawName.utf8)
+            lines.append(contentsOf: ": ".utf8)
+            lines.append(contentsOf: field.value.utf8)
+            lines.append(contentsOf: "\r\n".utf8)
+        }
+        return lines
+    }
+}

@@ -1,0 +1,255 @@
+import FlotillaResilience
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import FlotillaGateway
+
+/// jwt and rate-limiting on a plain request's bytes (``WireAccessPlugin``) against their usual phases: two chains
+/// built from one configuration see the same requests, one the usual way and one on bytes where it can, and the
+/// upstream head, the client's response heads and the outcome handed to the NIO plane must be the same bytes.
+@Suite("Plugins on bytes: jwt and rate-limiting send what their usual phases send")
+struct WireAccessTests {
+    static let secret = "wire-secret-of-at-least-32-bytes!!"
+    static let clock = UnixTime(seconds: 1_800_000_123.25)
+
+    static func yaml(_ plugins: String, consumers: String = "") -> String {
+        """
+        _format_version: "3.0"
+        services:
+          - name: backend
+            url: http://127.0.0.1:9
+            routes:
+              - name: api
+                paths: [/]
+                plugins:
+        \(plugins)
+        consumers:
+          - username: ada
+            custom_id: custom-7
+            jwt_secrets:
+              - {key: ada-issuer, secret: \(secret), algorithm: HS256}
+        \(consumers)
+        """
+    }
+
+    /// Plugin entries under the route's `plugins:` (ten spaces in).
+    static let jwtAndLimits =
+        "          - name: jwt\n            config: {claims_to_verify: [exp]}\n"
+        + "          - name: rate-limiting\n            config: {second: 100000, hour: 1000000}"
+
+    /// The route's chain, with rate-limiting's clock stopped at ``clock`` and a counter store of its own.
+    static func chain(_ yaml: String) throws -> PluginChain {
+        let building = PluginBuilding { consumers in
+            var builders = GatewayPluginFactory.kongPlugins
+            builders["rate-limiting"] = { config, _ in
+                RateLimitingPlugin(configuration: try RateLimitingPluginConfiguration(config), store: InMemoryRateLimitCounterStore()) { clock }
+            }
+            return GatewayPluginFactory(consumers: consumers, services: PluginServices(), builders: builders)
+        }
+        let configuration = try GatewayConfigurationLoader.parse(yaml, file: "gateway.yaml", plugins: building)
+        return try #require(PluginChain.make(configuration: configuration, routeIndex: 0, serviceIndex: 0))
+    }
+
+    static let upstreamHeads = [
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n",
+        // Fields a plugin also sets: the head is rebuilt, the plugin's value wins.
+        "HTTP/1.1 200 OK\r\nratelimit-limit: 7\r\nContent-Length: 2\r\nX-Request-ID: from-upstream\r\n\r\n",
+        "HTTP/1.1 404 Not Found\r\nX-RateLimit-Remaining-Second: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+    ]
+
+    static func upstreamHead(_ text: String) throws -> UpstreamResponseHead {
+        try Array(text.utf8).withUnsafeBytes {
+            try UpstreamResponseHeadParser.parse($0, requestWasHead: false, decodeChunks: false, allocator: ByteBufferAllocator())
+        }
+    }
+
+    /// The usual access phase, as the epoll plane runs it for a request it cannot run on bytes.
+    static func usual(_ chain: PluginChain, _ request: WireRequest) -> (response: GatewayPluginResponse?, plugins: AppliedPlugins) {
+        var exchange = GatewayExchange(request)
+        guard case .finished(let response, let ran) = chain.accessWithoutSuspending(&exchange) else {
+            Issue.record("jwt and rate-limiting never suspend here")
+            return (nil, AppliedPlugins(exchange: exchange, ran: []))
+        }
+        return (response, AppliedPlugins(exchange: exchange, ran: ran))
+    }
+
+    /// What the upstream and the client get, from the usual outcome (`plugins`) or from bytes (`wire`).
+    static func sent(_ request: WireRequest, plugins: AppliedPlugins?, wire: WireAccessState?) throws -> [String] {
+        let allocator = ByteBufferAllocator()
+        let upstream =
+            if let plugins {
+                ForwardedHeaders.upstreamRequest(
+                    method: request.head.method,
+                    fields: plugins.exchange.request.headerFields,
+                    uri: "/upstream",
+                    hostHeader: nil,
+                    clientAddress: request.clientAddress,
+                    localPort: "8080",
+                    requestID: "generated-id",
+                    allocator: allocator
+                )
+            } else {
+                PlainUpstreamRequest.bytes(
+                    request.head,
+                    in: request.bytes,
+                    addedFields: wire?.consumerFields ?? [],
+                    uri: "/upstream",
+                    hostHeader: nil,
+                    clientAddress: request.clientAddress,
+                    localPort: "8080",
+                    requestID: "generated-id",
+                    allocator: allocator
+                )
+            }
+        var sent = [String(buffer: upstream)]
+        for text in upstreamHeads {
+            var head = try upstreamHead(text)
+            let bytes = ClientResponseHead.bytes(
+                &head,
+                plugins: plugins,
+                wireFields: wire?.responseFields ?? WireResponseFields(),
+                requestID: "generated-id",
+                connection: nil,
+                allocator: allocator
+            )
+            sent.append(String(buffer: bytes))
+        }
+        // The gateway's own answer (a 502 after the plugins ran) carries their response fields too.
+        var failure = GatewayErrorResponse.head(.badGateway, length: 2, keepAlive: true)
+        plugins?.filter(&failure)
+        if let wire { WireFieldLines.forEach(wire.responseFields.lines) { failure.headers.replaceOrAdd(name: $0, value: $1) } }
+        sent.append(String(buffer: ResponseHeadWriter.bytes(failure, allocator: allocator)))
+        return sent
+    }
+
+    static func withRequest<Result>(_ text: String, _ body: (WireRequest) throws -> Result) throws -> Result? {
+        let bytes = Array(text.utf8)
+        guard let head = PlainRequestHead.parse(bytes: bytes).plainHead else { return nil }
+        return try bytes.withUnsafeBytes { raw in
+            try body(WireRequest(head: head, bytes: raw, clientAddress: "192.0.2.7", routeName: "api", serviceName: "backend"))
+        }
+    }
+
+    /// Requests with `token` in many shapes: the plain heads of the other suites with an Authorization field, and
+    /// the cases that must go the usual way.
+    static func requests(token: String) -> [String] {
+        let bearer = "Authorization: Bearer \(token)\r\n"
+        let tabled = PlainUpstreamRequestTests.heads.map { head -> String in
+            guard let lineEnd = head.range(of: "\r\n") else { return head }
+            return String(head[..<lineEnd.upperBound]) + bearer + String(head[lineEnd.upperBound...])
+        }
+        return tabled + [
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)\r\n",
+            "HEAD /a HTTP/1.1\r\nHost: shop\r\nauthorization: Bearer \(token)\r\nAccept: */*\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)X-Consumer-ID: spoofed\r\nx-credential-identifier: spoofed\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)X-Anonymous-Consumer: true\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: bearer \(token)\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer  \(token)\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)\(bearer)\r\n",
+            "GET /a?jwt=\(token) HTTP/1.1\r\nHost: shop\r\n\r\n",
+            "GET /a?q=1 HTTP/1.1\r\nHost: shop\r\n\(bearer)\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer \(token)x\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\nX-Note: caf\u{E9}\r\n\(bearer)\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)Connection: close\r\n\r\n",
+        ]
+    }
+
+    @Test("the upstream head, the response heads and the outcome handed to NIO are the usual phases' bytes")
+    func sameBytesAsTheUsualPhases() throws {
+        let token = try PyJWT.mint([
+            .init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 3_600))], key: Self.secret, alg: "HS256", headers: nil)
+        ])[0]
+        let configuration = Self.yaml(Self.jwtAndLimits)
+        let usualChain = try Self.chain(configuration)
+        let wireChain = try Self.chain(configuration)
+        #expect(wireChain.wirePlugins?.map(\.name) == ["jwt", "rate-limiting"])
+        var onBytes = 0
+        var usualOnly = 0
+        for text in Self.requests(token: token) + Self.requests(token: token) {
+            try Self.withRequest(text) { request in
+                let expected = Self.usual(usualChain, request)
+                let wire = request.passesFieldsUnchanged ? wireChain.wireAccess(request) : nil
+                guard let wire else {
+                    // The usual way on both sides, so that both count every request.
+                    let fallback = Self.usual(wireChain, request)
+                    #expect(fallback.response?.status == expected.response?.status, "\(text)")
+                    usualOnly += 1
+                    return
+                }
+                onBytes += 1
+                #expect(expected.response == nil, "on bytes only what the usual phases let through: \(text)")
+                let viaBytes = try Self.sent(request, plugins: nil, wire: wire)
+                let viaUsualPhases = try Self.sent(request, plugins: expected.plugins, wire: nil)
+                #expect(viaBytes == viaUsualPhases, "\(text)")
+                // Handed to the NIO plane, the outcome is the usual one.
+                let handed = AppliedPlugins(wire, request: request)
+                #expect(Array(handed.exchange.request.headerFields) == Array(expected.plugins.exchange.request.headerFields), "\(text)")
+                #expect(Array(handed.exchange.responseHeaders) == Array(expected.plugins.exchange.responseHeaders), "\(text)")
+                #expect(handed.exchange.consumer == expected.plugins.exchange.consumer)
+                #expect(handed.exchange.credentialIdentifier == expected.plugins.exchange.credentialIdentifier)
+                #expect(handed.ran.map(\.name) == expected.plugins.ran.map(\.name))
+            }
+        }
+        // The first use of the token goes the usual way (which verifies and caches it); then most run on bytes.
+        #expect(onBytes >= 30)
+        // Spoofed consumer fields, forwarding fields, a second or unusual Authorization, a query, non-ASCII, no token.
+        #expect(usualOnly >= 2 * 9)
+    }
+
+    @Test("a request over the limit goes the usual way: the 429 with Kong's headers, counted once")
+    func overTheLimit() throws {
+        let token = try PyJWT.mint([
+            .init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 3_600))], key: Self.secret, alg: "HS256", headers: nil)
+        ])[0]
+        let chain = try Self.chain(
+            Self.yaml("          - name: jwt\n          - name: rate-limiting\n            config: {second: 3}")
+        )
+        let text = "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer \(token)\r\n\r\n"
+        var outcomes: [String] = []
+        for _ in 0..<5 {
+            try Self.withRequest(text) { request in
+                if let wire = chain.wireAccess(request) {
+                    outcomes.append("bytes " + String(decoding: wire.responseFields.lines, as: UTF8.self).split(separator: "\r\n")[1])
+                } else {
+                    let usual = Self.usual(chain, request)
+                    outcomes.append("usual \(usual.response?.status.code ?? 200) \(usual.response?.headers[.retryAfter] ?? "-")")
+                }
+            }
+        }
+        #expect(
+            outcomes == [
+                "usual 200 -", "bytes RateLimit-Remaining: 1", "bytes RateLimit-Remaining: 0", "usual 429 1", "usual 429 1",
+            ]
+        )
+    }
+
+    @Test("a chain runs on bytes only where every plugin can, and one that counts requests comes last")
+    func whichChainsRunOnBytes() throws {
+        #expect(try Self.chain(Self.yaml(Self.jwtAndLimits)).wirePlugins != nil)
+        #expect(try Self.chain(Self.yaml("          - name: rate-limiting\n            config: {minute: 5}")).wirePlugins != nil)
+        #expect(try Self.chain(Self.yaml("          - name: jwt")).wirePlugins != nil)
+        // key-auth, a limit by header, cookies before headers, a plugin that filters response headers.
+        #expect(try Self.chain(Self.yaml("          - name: key-auth")).wirePlugins == nil)
+        #expect(
+            try Self.chain(Self.yaml("          - name: rate-limiting\n            config: {minute: 5, limit_by: header, header_name: x-team}"))
+                .wirePlugins == nil
+        )
+        #expect(try Self.chain(Self.yaml("          - name: jwt\n            config: {cookie_names: [jwt]}")).wirePlugins == nil)
+        #expect(try Self.chain(Self.yaml("          - name: jwt\n          - name: correlation-id")).wirePlugins == nil)
+        // A consumer with plugins of its own: they join once the consumer is known, the usual way.
+        let consumerScoped = Self.yaml(
+            "          - name: jwt",
+            consumers: """
+                plugins:
+                  - name: rate-limiting
+                    consumer: ada
+                    config: {minute: 5}
+                """
+        )
+        #expect(try Self.chain(consumerScoped).wirePlugins == nil)
+    }
+}
