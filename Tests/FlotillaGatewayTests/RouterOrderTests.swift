@@ -78,6 +78,25 @@ struct RouterOrderTests {
         }
     }
 
+    @Test("a path prefix is compared byte by byte, as nginx compares it, and strip_path drops its bytes")
+    func bytewisePrefix() throws {
+        let configuration = """
+            services:
+              - name: s
+                url: http://127.0.0.1:9
+                routes:
+                  - {name: cafe, paths: [/cafe], strip_path: true}
+            """
+        let snapshot = GatewaySnapshot(try GatewayConfigurationLoader.parse(configuration, file: "router.yaml"))
+        // "e" followed by a combining accent: one Character "é", but the path's bytes start with "/cafe".
+        let decision = snapshot.decide(method: "GET", host: "h", path: "/cafe\u{301}/menu"[...], query: nil) { _ in nil }
+        guard case .proxy(let target) = decision else {
+            Issue.record("no route")
+            return
+        }
+        #expect(target.upstreamURI == "/\u{301}/menu")
+    }
+
     @Test(
         "upstream path: strip_path and the service path (Kong path_handling v0)",
         arguments: [
@@ -88,6 +107,8 @@ struct RouterOrderTests {
             ("/users/", "/api/users/42", 10, "/users/42"),
             ("/", "/api/users/42", 0, "/api/users/42"),
             (nil, "/api/users/42", 0, "/api/users/42"),
+            // The prefix's length is in bytes (é is two).
+            (nil, "/caf\u{E9}/menu", 6, "/menu"),
         ]
     )
     func upstreamPath(service: String?, path: String, strip: Int, expected: String) {

@@ -9,7 +9,7 @@ struct PathRegex: @unchecked Sendable {
         self.regex = try? NSRegularExpression(pattern: pattern.hasPrefix("^") ? pattern : "^(?:\(pattern))")
     }
 
-    /// The length (in characters) of the match at the start of `path`, or nil.
+    /// The length in bytes (UTF-8) of the match at the start of `path`, or nil.
     func prefixMatchLength(_ path: Substring) -> Int? {
         guard let regex else { return nil }
         let text = String(path)
@@ -17,7 +17,7 @@ struct PathRegex: @unchecked Sendable {
         guard let match = regex.firstMatch(in: text, options: [.anchored], range: range), match.range.location == 0,
             let matched = Range(match.range, in: text)
         else { return nil }
-        return text.distance(from: text.startIndex, to: matched.upperBound)
+        return text.utf8.distance(from: text.startIndex, to: matched.upperBound)
     }
 
     /// True when the whole of `text` matches (Istio regex semantics).

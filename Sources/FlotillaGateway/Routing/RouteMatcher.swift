@@ -22,7 +22,7 @@ final class CompiledRoute: Sendable {
             let pattern = String(text.dropFirst())
             return .regex(pattern, PathRegex(pattern))
         }
-        let prefixes = route.paths.filter { !$0.hasPrefix("~") }.sorted { $0.count > $1.count }.map { PathCondition.prefix($0) }
+        let prefixes = route.paths.filter { !$0.hasPrefix("~") }.sorted { $0.utf8.count > $1.utf8.count }.map { PathCondition.prefix($0) }
         self.paths = regexes + prefixes
         self.exactHosts = Set(route.hosts.filter { !$0.contains("*") })
         self.wildcardHosts = route.hosts.filter { $0.contains("*") }
@@ -41,7 +41,8 @@ final class CompiledRoute: Sendable {
     var hasRegexPath: Bool { route.paths.contains { $0.hasPrefix("~") } }
     var plainHostsOnly: Bool { !route.hosts.isEmpty && wildcardHosts.isEmpty }
     var subRules: Int { (plainHostsOnly ? 0x02 : 0) | (hasRegexPath ? 0x01 : 0) }
-    var maxPathLength: Int { route.paths.map { $0.hasPrefix("~") ? $0.count - 1 : $0.count }.max() ?? 0 }
+    /// In bytes, as Kong (Lua's `#`) measures it.
+    var maxPathLength: Int { route.paths.map { $0.hasPrefix("~") ? $0.utf8.count - 1 : $0.utf8.count }.max() ?? 0 }
 
     /// True when `self` is evaluated before `other`.
     func precedes(_ other: CompiledRoute) -> Bool {
@@ -56,7 +57,8 @@ final class CompiledRoute: Sendable {
         return route.order < other.route.order
     }
 
-    /// Matches a request; returns the length of the matched path prefix (for strip_path) or nil.
+    /// Matches a request; returns the length in bytes of the matched path prefix (for strip_path) or nil. Paths
+    /// are compared byte by byte, as nginx and Kong compare them (not by Swift's grapheme clusters).
     func match(method: String, host: String, path: Substring, headers requestHeaders: RequestHeaderLookup) -> Int? {
         if !methods.isEmpty, !methods.contains(method) { return nil }
         if !route.hosts.isEmpty {
@@ -69,7 +71,7 @@ final class CompiledRoute: Sendable {
         for condition in paths {
             switch condition {
             case .prefix(let prefix):
-                if path.hasPrefix(prefix) { return prefix.count }
+                if path.utf8.starts(with: prefix.utf8) { return prefix.utf8.count }
             case .regex(_, let regex):
                 if let length = regex.prefixMatchLength(path) { return length }
             }

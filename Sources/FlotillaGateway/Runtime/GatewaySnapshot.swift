@@ -225,8 +225,9 @@ public final class GatewaySnapshot: Sendable {
     }
 
     /// Kong's `path_handling: v0`: the service path, then what is left of the request path.
+    /// - Parameter strip: bytes to drop from the front of `path` (the matched prefix).
     static func upstreamPath(service: String?, path: Substring, strip: Int) -> String {
-        let rest = path.dropFirst(strip)
+        let rest = Substring(path.utf8.dropFirst(strip))
         guard let service, service != "/" else { return rest.hasPrefix("/") ? String(rest) : "/" + rest }
         if rest.isEmpty { return service }
         if service.hasSuffix("/"), rest.hasPrefix("/") { return service + rest.dropFirst() }
