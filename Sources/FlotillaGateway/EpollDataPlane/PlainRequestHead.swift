@@ -91,11 +91,8 @@ struct PlainRequestHead {
             cursor += 1
             while cursor < head.count, head[cursor] == HeaderBytes.space || head[cursor] == HeaderBytes.tab { cursor += 1 }
             let valueStart = cursor
-            while cursor < head.count, head[cursor] != HeaderBytes.cr {
-                guard HeaderBytes.isValueByte(head[cursor]) else { return nil }
-                cursor += 1
-            }
-            guard cursor + 1 < head.count, head[cursor + 1] == HeaderBytes.lf else { return nil }
+            cursor = HeaderBytes.endOfValue(in: head, from: cursor)
+            guard cursor + 1 < head.count, head[cursor] == HeaderBytes.cr, head[cursor + 1] == HeaderBytes.lf else { return nil }
             let valueEnd = cursor
             // llhttp keeps blanks at the end of a value (and reads Content-Length or Connection with a tab there
             // otherwise than a trimmed value would be read): such heads are not plain.
@@ -165,7 +162,7 @@ extension PlainRequestHead {
             cursor += 1
             while bytes[cursor] == HeaderBytes.space || bytes[cursor] == HeaderBytes.tab { cursor += 1 }
             let valueStart = cursor
-            while bytes[cursor] != HeaderBytes.cr { cursor += 1 }
+            cursor = HeaderBytes.endOfValue(in: bytes, from: cursor)
             body(UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]), UnsafeRawBufferPointer(rebasing: bytes[valueStart..<cursor]))
             cursor += 2
         }

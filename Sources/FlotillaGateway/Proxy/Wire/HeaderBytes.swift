@@ -27,6 +27,28 @@ enum HeaderBytes {
         byte == tab || (byte >= 0x20 && byte != 0x7F)
     }
 
+    /// The end of a field value that starts at `start`: the first byte from there that is neither a value byte nor
+    /// a tab (the CR of a well-formed line), or `bytes.count`. Eight bytes at a time where none is a control byte.
+    static func endOfValue(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var index = start
+        while true {
+            while index + 8 <= bytes.count, !hasControlByte(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { index += 8 }
+            while index < bytes.count, bytes[index] >= 0x20, bytes[index] != 0x7F { index += 1 }
+            guard index < bytes.count, bytes[index] == tab else { return index }
+            index += 1
+        }
+    }
+
+    /// Whether one of the eight bytes of `word` is below 0x20 or is DEL (0x7F). Exact: a borrow between bytes only
+    /// starts at a byte that is itself below the bound.
+    static func hasControlByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below = (word &- ones &* 0x20) & ~word & highs
+        let delete = word ^ (ones &* 0x7F)
+        return below | ((delete &- ones) & ~delete & highs) != 0
+    }
+
     /// ASCII case-insensitive equality of two byte sequences, without allocating.
     static func equalsIgnoringCase(_ left: some Sequence<UInt8>, _ right: some Sequence<UInt8>) -> Bool {
         var lefts = left.makeIterator()
