@@ -34,9 +34,9 @@ final class PluginChain: Sendable {
     /// usual phases then run for the request).
     func wireAccess(_ request: WireRequest) -> WireAccessState? {
         guard let wirePlugins else { return nil }
-        var state = WireAccessState(ran: plugins)
+        let state = WireAccessState(ran: plugins)
         for plugin in wirePlugins {
-            guard case .proceed = plugin.wireAccess(request, &state) else { return nil }
+            guard case .proceed = plugin.wireAccess(request, state) else { return nil }
         }
         return state
     }

@@ -11,9 +11,9 @@ protocol WireAccessPlugin: GatewayPlugin {
     var countsRequests: Bool { get }
     /// The access phase on bytes. `.proceed` when it did what ``GatewayPlugin/accessWithoutSuspending(_:)`` would
     /// have done and let the request through (its upstream and response fields written into `state` as that
-    /// would have written them); `.fallBack` in every other case, leaving no trace (`state` as it was, no counter
-    /// changed), so that the request runs the usual phases from the first plugin.
-    func wireAccess(_ request: WireRequest, _ state: inout WireAccessState) -> WireAccess
+    /// would have written them); `.fallBack` in every other case, leaving no trace outside `state` (no counter
+    /// changed; the chain drops `state`), so that the request runs the usual phases from the first plugin.
+    func wireAccess(_ request: WireRequest, _ state: WireAccessState) -> WireAccess
 }
 
 extension WireAccessPlugin {
@@ -80,7 +80,9 @@ struct WireRequest {
 
 /// What the plugins that ran on bytes leave for the rest of the request, as `GatewayExchange` holds it for the
 /// usual phases: the consumer, and the fields added upstream and downstream, as header lines (`Name: value\r\n`).
-struct WireAccessState {
+/// A class, used on its loop's thread alone: the plugins fill it in place and the request keeps it until its response
+/// head is written (a struct was copied, and each of its references retained, at every step).
+final class WireAccessState {
     /// The plugins that ran (for the later phases of a request the NIO plane finishes).
     let ran: [PluginChain.Scoped]
     /// Set by an authentication (as ``ConsumerAuthentication/authenticate(_:consumer:credential:)`` sets them).
@@ -97,7 +99,7 @@ struct WireAccessState {
     }
 
     /// An authentication: replaces the consumer fields of any earlier one, as the usual phases replace them.
-    mutating func authenticate(consumer: GatewayConsumer?, credential: String?, fields: [UInt8]) {
+    func authenticate(consumer: GatewayConsumer?, credential: String?, fields: [UInt8]) {
         isAuthenticated = true
         self.consumer = consumer
         credentialIdentifier = credential
@@ -150,21 +152,18 @@ struct WireResponseFields {
             bytes.append(contentsOf: String(value).utf8)
             return
         }
-        // The digits are written from the last, dividing by the constant 10 (a multiplication once compiled).
-        var count = 1
-        var probe = value
-        while probe >= 10 {
-            probe /= 10
-            count += 1
+        // The digits are written from the last into a buffer on the stack, dividing by the constant 10 (a
+        // multiplication once compiled), then appended at once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var rest = value
-        var index = bytes.count - 1
-        repeat {
-            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            index -= 1
-        } while rest > 0
     }
 }
 

@@ -227,6 +227,16 @@ struct WireAccessTests {
         )
     }
 
+    @Test("a header's number is written as String(value) writes it")
+    func decimals() {
+        let values = [0, 1, 9, 10, 11, 99, 100, 12_345, 1_000_000, Int.max, -1, Int.min] + (0..<2_000).map { _ in Int.random(in: 0...Int.max) }
+        for value in values {
+            var bytes: [UInt8] = [7]
+            WireResponseFields.appendDecimal(value, to: &bytes)
+            #expect(bytes == [7] + Array(String(value).utf8))
+        }
+    }
+
     @Test("a chain runs on bytes only where every plugin can, and one that counts requests comes last")
     func whichChainsRunOnBytes() throws {
         #expect(try Self.chain(Self.yaml(Self.jwtAndLimits)).wirePlugins != nil)

@@ -5,7 +5,7 @@ extension JWTPlugin: WireAccessPlugin {
     /// Cookies are looked at before the headers: a configuration naming some goes the usual way.
     var acceptsWireAccess: Bool { configuration.cookieNames.isEmpty }
 
-    func wireAccess(_ request: WireRequest, _ state: inout WireAccessState) -> WireAccess {
+    func wireAccess(_ request: WireRequest, _ state: WireAccessState) -> WireAccess {
         // An earlier authentication stands when an anonymous consumer is configured (as `skips` reads it).
         if configuration.anonymous != nil, state.credentialIdentifier != nil { return .proceed }
         // A query may carry the token (`uri_param_names`): its parameters are looked at first.

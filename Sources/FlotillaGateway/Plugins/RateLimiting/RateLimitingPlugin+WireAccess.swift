@@ -12,7 +12,7 @@ extension RateLimitingPlugin: WireAccessPlugin {
 
     var countsRequests: Bool { true }
 
-    func wireAccess(_ request: WireRequest, _ state: inout WireAccessState) -> WireAccess {
+    func wireAccess(_ request: WireRequest, _ state: WireAccessState) -> WireAccess {
         let identifier = identifier(
             consumer: state.consumer,
             credential: state.credentialIdentifier,
