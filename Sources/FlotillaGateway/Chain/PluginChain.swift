@@ -30,10 +30,10 @@ final class PluginChain: Sendable {
         self.wirePlugins = runsOnBytes ? wire : nil
     }
 
-    /// The access phase on bytes (``wirePlugins``): what the plugins left, or nil when one of them falls back (the
-    /// usual phases then run for the request).
+    /// The access phase on bytes (``wirePlugins``): what the plugins left, or nil when the request's fields would
+    /// not pass unchanged or one of the plugins falls back (the usual phases then run for the request).
     func wireAccess(_ request: WireRequest) -> WireAccessState? {
-        guard let wirePlugins else { return nil }
+        guard let wirePlugins, request.passesFieldsUnchanged else { return nil }
         let state = WireAccessState(ran: plugins)
         for plugin in wirePlugins {
             guard case .proceed = plugin.wireAccess(request, state) else { return nil }

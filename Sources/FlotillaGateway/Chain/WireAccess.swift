@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOHTTP1
 
 /// A plugin whose access phase can also run on a plain request's bytes, as the epoll data plane read them, without
 /// the `GatewayExchange` (an `HTTPRequest` whose fields are copied into strings) the usual phases need. It handles
@@ -126,6 +127,12 @@ struct WireResponseFields {
         Self.appendDecimal(value, to: &lines)
         lines.append(HeaderBytes.cr)
         lines.append(HeaderBytes.lf)
+    }
+
+    /// Adds the fields to a head the gateway writes whole, replacing any of the same name, as
+    /// ``AppliedPlugins/filter(_:)`` adds the response fields of plugins that do not filter headers.
+    func add(to headers: inout HTTPHeaders) {
+        WireFieldLines.forEach(lines) { headers.replaceOrAdd(name: $0, value: $1) }
     }
 
     /// Whether a name (any case) is that of one of the lines.

@@ -162,10 +162,7 @@ final class EpollClient: EpollSocket {
             return
         }
         if chain.wirePlugins != nil {
-            let state = inbound.withUnsafeReadableBytes { bytes -> WireAccessState? in
-                let request = wireRequest(head, in: bytes, target: target)
-                return request.passesFieldsUnchanged ? chain.wireAccess(request) : nil
-            }
+            let state = inbound.withUnsafeReadableBytes { chain.wireAccess(wireRequest(head, in: $0, target: target)) }
             if let state {
                 loop.plane.reports[loop.index].countAccessOnBytes()
                 proxy(head, to: target, plugins: nil, wire: state, startedAt: startedAt)
@@ -553,9 +550,7 @@ final class EpollClient: EpollSocket {
         let body = GatewayErrorResponse.body(message, allocator: loop.allocator)
         var head = GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: exchange.keepAlive)
         exchange.plugins?.filter(&head)
-        if let wire = exchange.wire {
-            WireFieldLines.forEach(wire.responseFields.lines) { head.headers.replaceOrAdd(name: $0, value: $1) }
-        }
+        exchange.wire?.responseFields.add(to: &head.headers)
         var bytes = ResponseHeadWriter.bytes(head, allocator: loop.allocator)
         outbound.writeBuffer(&bytes)
         if !exchange.head.isHEAD {

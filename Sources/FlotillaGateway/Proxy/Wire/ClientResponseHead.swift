@@ -21,8 +21,8 @@ enum ClientResponseHead {
             return rebuilt(head, requestID: requestID, connection: connection, upgrade: upgrade, allocator: allocator) { plugins.filter(&$0) }
         }
         if head.containsAnyField(of: wireFields) {
-            return rebuilt(head, requestID: requestID, connection: connection, upgrade: upgrade, allocator: allocator) { parsed in
-                WireFieldLines.forEach(wireFields.lines) { parsed.headers.replaceOrAdd(name: $0, value: $1) }
+            return rebuilt(head, requestID: requestID, connection: connection, upgrade: upgrade, allocator: allocator) {
+                wireFields.add(to: &$0.headers)
             }
         }
         let requestID = head.hasRequestID ? nil : requestID
