@@ -110,6 +110,8 @@ struct OperationsTests {
             let status = try await client.send(.GET, "\(admin)/status")
             #expect(status.status == 200)
             #expect(status.json["routes"] as? Int == 1)
+            #expect(status.json["data_plane"] as? String == GatewayDataPlane.forTests.rawValue)
+            #expect(status.json["epoll_requests_with_plugins_on_bytes"] as? Int == 0)
             let routes = try await client.send(.GET, "\(admin)/routes")
             #expect(((routes.json["data"] as? [[String: Any]])?.first?["name"] as? String) == "api-route")
             let services = try await client.send(.GET, "\(admin)/services")
