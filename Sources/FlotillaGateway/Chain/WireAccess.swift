@@ -106,7 +106,6 @@ final class WireAccessState {
         credentialIdentifier = credential
         consumerFields = fields
     }
-
 }
 
 /// Header lines a plugin adds to a response (`Name: value\r\n` each), and the lengths of their names: a response
