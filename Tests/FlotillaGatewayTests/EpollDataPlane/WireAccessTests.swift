@@ -31,6 +31,8 @@ struct WireAccessTests {
             custom_id: custom-7
             jwt_secrets:
               - {key: ada-issuer, secret: \(secret), algorithm: HS256}
+            keyauth_credentials:
+              - {key: ada-key}
         \(consumers)
         """
     }
@@ -133,43 +135,62 @@ struct WireAccessTests {
         }
     }
 
-    /// Requests with `token` in many shapes: the plain heads of the other suites with an Authorization field, and
-    /// the cases that must go the usual way.
-    static func requests(token: String) -> [String] {
-        let bearer = "Authorization: Bearer \(token)\r\n"
+    /// Requests with `credential` (a header line) in many shapes: the plain heads of the other suites with it, and
+    /// the cases that must go the usual way whatever the plugin (`specific` adds the plugin's own).
+    static func requests(credential: String, specific: [String]) -> [String] {
+        let line = credential + "\r\n"
         let tabled = PlainUpstreamRequestTests.heads.map { head -> String in
             guard let lineEnd = head.range(of: "\r\n") else { return head }
-            return String(head[..<lineEnd.upperBound]) + bearer + String(head[lineEnd.upperBound...])
+            return String(head[..<lineEnd.upperBound]) + line + String(head[lineEnd.upperBound...])
         }
-        return tabled + [
-            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)\r\n",
-            "HEAD /a HTTP/1.1\r\nHost: shop\r\nauthorization: Bearer \(token)\r\nAccept: */*\r\n\r\n",
-            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)X-Consumer-ID: spoofed\r\nx-credential-identifier: spoofed\r\n\r\n",
-            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)X-Anonymous-Consumer: true\r\n\r\n",
-            "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: bearer \(token)\r\n\r\n",
-            "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer  \(token)\r\n\r\n",
-            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)\(bearer)\r\n",
-            "GET /a?jwt=\(token) HTTP/1.1\r\nHost: shop\r\n\r\n",
-            "GET /a?q=1 HTTP/1.1\r\nHost: shop\r\n\(bearer)\r\n",
-            "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer \(token)x\r\n\r\n",
+        return tabled + specific + [
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(line)\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(line)X-Consumer-ID: spoofed\r\nx-credential-identifier: spoofed\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(line)X-Anonymous-Consumer: true\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(line)\(line)\r\n",
             "GET /a HTTP/1.1\r\nHost: shop\r\n\r\n",
-            "GET /a HTTP/1.1\r\nHost: shop\r\nX-Note: caf\u{E9}\r\n\(bearer)\r\n",
-            "GET /a HTTP/1.1\r\nHost: shop\r\n\(bearer)Connection: close\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\nX-Note: caf\u{E9}\r\n\(line)\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\(line)Connection: close\r\n\r\n",
         ]
     }
 
-    @Test("the upstream head, the response heads and the outcome handed to NIO are the usual phases' bytes")
-    func sameBytesAsTheUsualPhases() throws {
-        let token = try PyJWT.mint([
-            .init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 3_600))], key: Self.secret, alg: "HS256", headers: nil)
-        ])[0]
-        let configuration = Self.yaml(Self.jwtAndLimits)
+    /// jwt's own shapes: a lower-case field name, `bearer`, two spaces, a token in the query, a query without one,
+    /// a token no one signed.
+    static func jwtRequests(token: String) -> [String] {
+        requests(
+            credential: "Authorization: Bearer \(token)",
+            specific: [
+                "HEAD /a HTTP/1.1\r\nHost: shop\r\nauthorization: Bearer \(token)\r\nAccept: */*\r\n\r\n",
+                "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: bearer \(token)\r\n\r\n",
+                "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer  \(token)\r\n\r\n",
+                "GET /a?jwt=\(token) HTTP/1.1\r\nHost: shop\r\n\r\n",
+                "GET /a?q=1 HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer \(token)\r\n\r\n",
+                "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer \(token)x\r\n\r\n",
+            ]
+        )
+    }
+
+    /// key-auth's own shapes: another case, an empty or unknown key, a key in the query, a query without one.
+    static let keyAuthRequests = requests(
+        credential: "apikey: ada-key",
+        specific: [
+            "HEAD /a HTTP/1.1\r\nHost: shop\r\nAPIKEY: ada-key\r\nAccept: */*\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\napikey:\r\n\r\n",
+            "GET /a HTTP/1.1\r\nHost: shop\r\napikey: nobody-has-it\r\n\r\n",
+            "GET /a?apikey=ada-key HTTP/1.1\r\nHost: shop\r\n\r\n",
+            "GET /a?q=1 HTTP/1.1\r\nHost: shop\r\napikey: ada-key\r\n\r\n",
+        ]
+    )
+
+    /// Runs `requests` twice through two chains of `configuration`, one always the usual way and one on bytes where it
+    /// can, and holds every request that ran on bytes to the usual phases' bytes. Returns how many ran each way.
+    static func compare(_ configuration: String, plugins: [String], requests: [String]) throws -> (onBytes: Int, usualOnly: Int) {
         let usualChain = try Self.chain(configuration)
         let wireChain = try Self.chain(configuration)
-        #expect(wireChain.wirePlugins?.map(\.name) == ["jwt", "rate-limiting"])
+        #expect(wireChain.wirePlugins?.map(\.name) == plugins)
         var onBytes = 0
         var usualOnly = 0
-        for text in Self.requests(token: token) + Self.requests(token: token) {
+        for text in requests + requests {
             try Self.withRequest(text) { request in
                 let expected = Self.usual(usualChain, request)
                 guard let wire = wireChain.wireAccess(request) else {
@@ -193,9 +214,31 @@ struct WireAccessTests {
                 #expect(handed.ran.map(\.name) == expected.plugins.ran.map(\.name))
             }
         }
+        return (onBytes, usualOnly)
+    }
+
+    @Test("jwt: the upstream head, the response heads and the outcome handed to NIO are the usual phases' bytes")
+    func jwtSameBytesAsTheUsualPhases() throws {
+        let token = try PyJWT.mint([
+            .init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 3_600))], key: Self.secret, alg: "HS256", headers: nil)
+        ])[0]
+        let (onBytes, usualOnly) = try Self.compare(
+            Self.yaml(Self.jwtAndLimits),
+            plugins: ["jwt", "rate-limiting"],
+            requests: Self.jwtRequests(token: token)
+        )
         // The first use of the token goes the usual way (which verifies and caches it); then most run on bytes.
         #expect(onBytes >= 30)
         // Spoofed consumer fields, forwarding fields, a second or unusual Authorization, a query, non-ASCII, no token.
+        #expect(usualOnly >= 2 * 9)
+    }
+
+    @Test("key-auth: the upstream head, the response heads and the outcome handed to NIO are the usual phases' bytes")
+    func keyAuthSameBytesAsTheUsualPhases() throws {
+        let plugins = "          - name: key-auth\n          - name: rate-limiting\n            config: {minute: 100000}"
+        let (onBytes, usualOnly) = try Self.compare(Self.yaml(plugins), plugins: ["key-auth", "rate-limiting"], requests: Self.keyAuthRequests)
+        #expect(onBytes >= 30)
+        // Spoofed consumer fields, forwarding fields, a second, empty or unknown key, a query, non-ASCII, no key.
         #expect(usualOnly >= 2 * 9)
     }
 
@@ -241,8 +284,11 @@ struct WireAccessTests {
         #expect(try Self.chain(Self.yaml(Self.jwtAndLimits)).wirePlugins != nil)
         #expect(try Self.chain(Self.yaml("          - name: rate-limiting\n            config: {minute: 5}")).wirePlugins != nil)
         #expect(try Self.chain(Self.yaml("          - name: jwt")).wirePlugins != nil)
-        // key-auth, a limit by header, cookies before headers, a plugin that filters response headers.
-        #expect(try Self.chain(Self.yaml("          - name: key-auth")).wirePlugins == nil)
+        // key-auth hiding the key, or reading it from the query alone; a limit by header; cookies before headers; a
+        // plugin that filters response headers.
+        #expect(try Self.chain(Self.yaml("          - name: key-auth")).wirePlugins != nil)
+        #expect(try Self.chain(Self.yaml("          - name: key-auth\n            config: {hide_credentials: true}")).wirePlugins == nil)
+        #expect(try Self.chain(Self.yaml("          - name: key-auth\n            config: {key_in_header: false}")).wirePlugins == nil)
         #expect(
             try Self.chain(Self.yaml("          - name: rate-limiting\n            config: {minute: 5, limit_by: header, header_name: x-team}"))
                 .wirePlugins == nil

@@ -9,7 +9,7 @@ struct KeyAuthPlugin: SynchronousGatewayPlugin {
     let filtersHeaders = false
     let configuration: KeyAuthPluginConfiguration
     let consumers: ConsumerDirectory
-    private let keyNames: [(name: String, field: HTTPField.Name)]
+    let keyNames: [(name: String, field: HTTPField.Name)]
 
     init(configuration: KeyAuthPluginConfiguration, consumers: ConsumerDirectory) {
         self.configuration = configuration
