@@ -66,16 +66,9 @@ struct WireRequest {
         return highBits & 0x8080_8080_8080_8080 == 0
     }
 
-    /// How many fields are named `name` (lower case), and the value of the first: the field lookup of a plugin.
+    /// How many fields are named `name` (any case), and the value of the first: the field lookup of a plugin.
     func values(named name: String) -> (count: Int, first: UnsafeRawBufferPointer?) {
-        var count = 0
-        var first: UnsafeRawBufferPointer?
-        head.forEachField(in: bytes) { fieldName, value in
-            guard fieldName.count == name.utf8.count, HeaderBytes.equalsIgnoringCase(fieldName, name) else { return }
-            if count == 0 { first = value }
-            count += 1
-        }
-        return (count, first)
+        head.values(named: name, in: bytes)
     }
 }
 

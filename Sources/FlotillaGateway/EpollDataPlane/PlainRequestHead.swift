@@ -168,13 +168,21 @@ extension PlainRequestHead {
         }
     }
 
+    /// How many fields are named `name` (any case), and the value of the first.
+    func values(named name: String, in bytes: UnsafeRawBufferPointer) -> (count: Int, first: UnsafeRawBufferPointer?) {
+        var count = 0
+        var first: UnsafeRawBufferPointer?
+        forEachField(in: bytes) { fieldName, value in
+            guard fieldName.count == name.utf8.count, HeaderBytes.equalsIgnoringCase(fieldName, name) else { return }
+            if count == 0 { first = value }
+            count += 1
+        }
+        return (count, first)
+    }
+
     /// The value of the first field named `name` (any case), as routes with header matches ask for it.
     func firstValue(of name: String, in bytes: UnsafeRawBufferPointer) -> String? {
-        var found: String?
-        forEachField(in: bytes) { fieldName, value in
-            if found == nil, HeaderBytes.equalsIgnoringCase(fieldName, name) { found = String(decoding: value, as: UTF8.self) }
-        }
-        return found
+        values(named: name, in: bytes).first.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The fields as NIO's type (for the plugins, and for the upstream head of a request with forwarding fields).
