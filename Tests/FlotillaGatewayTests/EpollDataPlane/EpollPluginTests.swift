@@ -202,7 +202,8 @@ struct EpollPluginTests {
             #expect(RawResponses.split(next.received).count == 1)
             try await next.send(Self.get("/plain/z"))
             #expect(RawResponses.split(try await next.waitForResponses(2)).last?.upstreamURI == "/plain/z")
-            #expect(upstream.requests == 2)
+            // (The hand-off count tells, when this fails, whether the departed request reached the NIO plane.)
+            #expect(upstream.requests == 2, "hand-offs to NIO: \(gateway.server.epollHandOffs)")
             #expect(logs.withLockedValue { $0 }.isEmpty)
             await next.close()
         } catch {
