@@ -19,6 +19,8 @@ public final class WindowRateLimiter: Sendable {
     public let store: any RateLimitCounterStore
     /// `store`, when it can count without suspending (cast once, not per request).
     private let synchronousStore: (any SynchronousRateLimitCounterStore)?
+    /// `store`, when it is the in-memory one: called directly, without copying an existential per request.
+    private let inMemoryStore: InMemoryRateLimitCounterStore?
 
     /// Creates a limiter with `limits` (window → requests per window).
     public init(
@@ -30,6 +32,7 @@ public final class WindowRateLimiter: Sendable {
         self.algorithm = algorithm
         self.store = store
         self.synchronousStore = store as? any SynchronousRateLimitCounterStore
+        self.inMemoryStore = store as? InMemoryRateLimitCounterStore
     }
 
     /// Whether ``acquireWithoutSuspending(key:cost:now:)`` counts (the store is a
@@ -47,7 +50,7 @@ public final class WindowRateLimiter: Sendable {
             if !tally.record(window: window, limit: limit, slot: slot, current: current, previous: previous) { break }
         }
         if tally.isDenied {
-            for slot in tally.applied { _ = try await store.increment(key: key, window: slot, by: -cost) }
+            for slot in tally.appliedSlots { _ = try await store.increment(key: key, window: slot, by: -cost) }
         }
         return tally.result()
     }
@@ -55,7 +58,18 @@ public final class WindowRateLimiter: Sendable {
     /// ``acquire(key:cost:now:)`` without suspending, when the store is a ``SynchronousRateLimitCounterStore``
     /// (the in-memory one); nil otherwise.
     public func acquireWithoutSuspending(key: String, cost: Int = 1, now: UnixTime = .now()) throws -> WindowRateLimitResult? {
+        if let inMemoryStore { return try acquire(key: key, cost: cost, now: now, in: inMemoryStore) }
         guard let store = synchronousStore else { return nil }
+        return try acquire(key: key, cost: cost, now: now, in: store)
+    }
+
+    /// ``acquireWithoutSuspending(key:cost:now:)`` in a store of a known type (specialized for the in-memory one).
+    private func acquire<Store: SynchronousRateLimitCounterStore>(
+        key: String,
+        cost: Int,
+        now: UnixTime,
+        in store: Store
+    ) throws -> WindowRateLimitResult {
         var tally = WindowTally(limiter: self, now: now, cost: cost)
         for (window, limit) in limits {
             let slot = window.slot(containing: now)
@@ -64,7 +78,7 @@ public final class WindowRateLimiter: Sendable {
             if !tally.record(window: window, limit: limit, slot: slot, current: current, previous: previous) { break }
         }
         if tally.isDenied {
-            for slot in tally.applied { _ = try store.incrementWithoutSuspending(key: key, window: slot, by: -cost) }
+            for slot in tally.appliedSlots { _ = try store.incrementWithoutSuspending(key: key, window: slot, by: -cost) }
         }
         return tally.result()
     }
@@ -77,21 +91,25 @@ private struct WindowTally {
     let now: UnixTime
     let cost: Int
     private(set) var usages: [RateLimitWindowUsage] = []
-    private(set) var applied: [RateLimitWindowSlot] = []
     private var denied: (usage: RateLimitWindowUsage, retryAfter: Duration)?
 
     init(limiter: WindowRateLimiter, now: UnixTime, cost: Int) {
         self.limiter = limiter
         self.now = now
         self.cost = cost
+        usages.reserveCapacity(limiter.limits.count)
     }
 
     var isDenied: Bool { denied != nil }
 
+    /// The slots counted so far (one per recorded window, in order), to take a denied request back.
+    var appliedSlots: [RateLimitWindowSlot] {
+        limiter.limits.prefix(usages.count).map { $0.window.slot(containing: now) }
+    }
+
     /// Records one window's counter (after this request) and, for sliding windows, the previous window's; returns
     /// false once the window is over its limit (the later windows are not counted).
     mutating func record(window: RateLimitWindow, limit: Int, slot: RateLimitWindowSlot, current: Int, previous: Int) -> Bool {
-        applied.append(slot)
         let reset = Duration.nanoseconds(slot.end * 1_000_000_000 - now.nanoseconds)
         var used = current
         var retryAfter = reset
