@@ -36,6 +36,8 @@ struct WireRequest {
     let clientAddress: String
     let routeName: String?
     let serviceName: String?
+    /// What the plugins remember from the connection's earlier requests.
+    let memo: WireConnectionMemo
 
     /// Whether the usual phases would send the client's fields upstream exactly as these bytes hold them, so that
     /// an access phase on bytes can be used: no field the proxy rewrites (`X-Forwarded-*`, `TE`...), none an
@@ -79,12 +81,9 @@ struct WireRequest {
 final class WireAccessState {
     /// The plugins that ran (for the later phases of a request the NIO plane finishes).
     let ran: [PluginChain.Scoped]
-    /// Set by an authentication (as ``ConsumerAuthentication/authenticate(_:consumer:credential:)`` sets them).
-    private(set) var isAuthenticated = false
-    private(set) var consumer: GatewayConsumer?
-    private(set) var credentialIdentifier: String?
-    /// The `X-Consumer-*` and `X-Credential-Identifier` lines, sent upstream after the client's fields.
-    private(set) var consumerFields: [UInt8] = []
+    /// Set by an authentication (as ``ConsumerAuthentication/authenticate(_:consumer:credential:)`` sets the consumer and
+    /// credential): one reference, however many fields the consumer has.
+    private(set) var authentication: WireAuthentication?
     /// Lines added to the response, in the order `GatewayExchange.responseHeaders` would hold them.
     var responseFields = WireResponseFields()
 
@@ -92,12 +91,15 @@ final class WireAccessState {
         self.ran = ran
     }
 
+    var isAuthenticated: Bool { authentication != nil }
+    var consumer: GatewayConsumer? { authentication?.consumer }
+    var credentialIdentifier: String? { authentication?.credential }
+    /// The `X-Consumer-*` and `X-Credential-Identifier` lines, sent upstream after the client's fields.
+    var consumerFields: [UInt8] { authentication?.upstreamFields ?? [] }
+
     /// An authentication: replaces the consumer fields of any earlier one, as the usual phases replace them.
-    func authenticate(consumer: GatewayConsumer?, credential: String?, fields: [UInt8]) {
-        isAuthenticated = true
-        self.consumer = consumer
-        credentialIdentifier = credential
-        consumerFields = fields
+    func authenticate(_ authentication: WireAuthentication) {
+        self.authentication = authentication
     }
 }
 
@@ -108,17 +110,21 @@ struct WireResponseFields {
     /// Bit `n` is set when a name is `n` bytes long (bit 63 for 63 or more).
     private(set) var nameLengths: UInt64 = 0
 
-    /// Appends `name: value`.
-    mutating func append(_ name: HTTPField.Name, _ value: Int) {
+    /// Appends `name: value`, written on the stack and appended at once.
+    mutating func append(_ name: WireFieldName, _ value: Int) {
         if lines.isEmpty { lines.reserveCapacity(192) }
-        let raw = name.rawName
-        nameLengths |= 1 << min(raw.utf8.count, 63)
-        if raw.utf8.withContiguousStorageIfAvailable({ lines.append(contentsOf: $0) }) == nil { lines.append(contentsOf: raw.utf8) }
-        lines.append(HeaderBytes.colon)
-        lines.append(HeaderBytes.space)
-        Self.appendDecimal(value, to: &lines)
-        lines.append(HeaderBytes.cr)
-        lines.append(HeaderBytes.lf)
+        nameLengths |= 1 << min(name.length, 63)
+        name.lineStart.withUnsafeBufferPointer { start in
+            // The name, at most 20 characters of digits and sign, CR LF.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: start.count + 22) { line in
+                _ = line.initialize(fromContentsOf: start)
+                var end = start.count + Self.writeDecimal(value, into: UnsafeMutableBufferPointer(rebasing: line[start.count...]))
+                line[end] = HeaderBytes.cr
+                line[end + 1] = HeaderBytes.lf
+                end += 2
+                lines.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<end]))
+            }
+        }
     }
 
     /// Adds the fields to a head the gateway writes whole, replacing any of the same name, as
@@ -147,22 +153,45 @@ struct WireResponseFields {
 
     /// `value` in decimal, as `String(value)` writes it.
     static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        guard value >= 0 else {
-            bytes.append(contentsOf: String(value).utf8)
-            return
-        }
-        // The digits are written from the last into a buffer on the stack, dividing by the constant 10 (a
-        // multiplication once compiled), then appended at once.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<writeDecimal(value, into: digits)]))
         }
+    }
+
+    /// Writes `value` in decimal, as `String(value)` writes it, at the start of `buffer` (20 bytes or more); returns
+    /// how many bytes it wrote.
+    static func writeDecimal(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard value >= 0 else {
+            var text = String(value)
+            return text.withUTF8 { buffer.initialize(fromContentsOf: $0) }
+        }
+        // The digits are counted, then written from the last, dividing by the constant 10 (a multiplication once
+        // compiled).
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        rest = value
+        for index in stride(from: count - 1, through: 0, by: -1) {
+            buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        return count
+    }
+}
+
+/// A field's name as a plugin on bytes writes it, made once (when the plugin is built): the start of its line.
+struct WireFieldName: Sendable {
+    /// `Name: `.
+    let lineStart: [UInt8]
+    /// The name's length in bytes.
+    let length: Int
+
+    init(_ name: HTTPField.Name) {
+        length = name.rawName.utf8.count
+        lineStart = Array(name.rawName.utf8) + [HeaderBytes.colon, HeaderBytes.space]
     }
 }
 

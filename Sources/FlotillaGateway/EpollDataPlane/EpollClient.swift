@@ -28,6 +28,8 @@ final class EpollClient: EpollSocket {
     private var handOffPlugins: AppliedPlugins?
     /// A request whose plugins wait on a task (a JWKS fetch, a Redis counter).
     private var waiting: WaitingRequest?
+    /// What the plugins on bytes remember from this connection's requests (made for the first request with plugins).
+    private var wireMemo: WireConnectionMemo?
     /// The request being proxied.
     private var exchange: Exchange?
     /// While no request is in progress: when the client must have sent its next request.
@@ -189,7 +191,16 @@ final class EpollClient: EpollSocket {
 
     /// The request as the plugins read it from bytes; valid only while `bytes` is.
     private func wireRequest(_ head: PlainRequestHead, in bytes: UnsafeRawBufferPointer, target: ProxyTarget) -> WireRequest {
-        WireRequest(head: head, bytes: bytes, clientAddress: clientAddress, routeName: target.routeName, serviceName: target.serviceName)
+        let memo = wireMemo ?? WireConnectionMemo()
+        wireMemo = memo
+        return WireRequest(
+            head: head,
+            bytes: bytes,
+            clientAddress: clientAddress,
+            routeName: target.routeName,
+            serviceName: target.serviceName,
+            memo: memo
+        )
     }
 
     /// An access phase that ran on bytes, as the usual phases would have left it (for a request the NIO plane takes).

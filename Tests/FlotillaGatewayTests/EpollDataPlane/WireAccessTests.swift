@@ -127,11 +127,16 @@ struct WireAccessTests {
         return sent
     }
 
-    static func withRequest<Result>(_ text: String, _ body: (WireRequest) throws -> Result) throws -> Result? {
+    /// `text` as the plugins read it, on a connection whose earlier requests left `memo`.
+    static func withRequest<Result>(
+        _ text: String,
+        memo: WireConnectionMemo = WireConnectionMemo(),
+        _ body: (WireRequest) throws -> Result
+    ) throws -> Result? {
         let bytes = Array(text.utf8)
         guard let head = PlainRequestHead.parse(bytes: bytes).plainHead else { return nil }
         return try bytes.withUnsafeBytes { raw in
-            try body(WireRequest(head: head, bytes: raw, clientAddress: "192.0.2.7", routeName: "api", serviceName: "backend"))
+            try body(WireRequest(head: head, bytes: raw, clientAddress: "192.0.2.7", routeName: "api", serviceName: "backend", memo: memo))
         }
     }
 
@@ -190,8 +195,10 @@ struct WireAccessTests {
         #expect(wireChain.wirePlugins?.map(\.name) == plugins)
         var onBytes = 0
         var usualOnly = 0
+        // One connection: what the plugins remember from a request serves the next (or must not, for another credential).
+        let memo = WireConnectionMemo()
         for text in requests + requests {
-            try Self.withRequest(text) { request in
+            try Self.withRequest(text, memo: memo) { request in
                 let expected = Self.usual(usualChain, request)
                 guard let wire = wireChain.wireAccess(request) else {
                     // The usual way on both sides, so that both count every request.
@@ -252,8 +259,9 @@ struct WireAccessTests {
         )
         let text = "GET /a HTTP/1.1\r\nHost: shop\r\nAuthorization: Bearer \(token)\r\n\r\n"
         var outcomes: [String] = []
+        let memo = WireConnectionMemo()
         for _ in 0..<5 {
-            try Self.withRequest(text) { request in
+            try Self.withRequest(text, memo: memo) { request in
                 if let wire = chain.wireAccess(request) {
                     outcomes.append("bytes " + String(decoding: wire.responseFields.lines, as: UTF8.self).split(separator: "\r\n")[1])
                 } else {

@@ -4,16 +4,16 @@ import Testing
 
 @Suite("jwt verified-token cache")
 struct VerifiedTokenCacheTests {
-    static func entry(at instant: ContinuousClock.Instant) -> VerifiedTokenCache.Entry {
-        .init(claims: ["exp": .number(1)], consumer: nil, credential: "k", verifiedAt: instant)
+    static func entry(at time: Double) -> VerifiedTokenCache.Entry {
+        .init(claims: ["exp": .number(1)], authentication: WireAuthentication(consumer: nil, credential: "k"), verifiedAt: time, validity: nil)
     }
 
     @Test func entriesAreTrustedForTheirLifetimeOnlyAndTheCacheIsBounded() {
-        let start = ContinuousClock.now
-        let cache = VerifiedTokenCache(capacity: 3, lifetime: .seconds(60))
+        let start = 1_800_000_000.5
+        let cache = VerifiedTokenCache(capacity: 3, lifetime: 60)
         cache.store(Self.entry(at: start), for: "t1")
-        #expect(cache.entry(for: "t1", now: start + .seconds(59))?.credential == "k")
-        #expect(cache.entry(for: "t1", now: start + .seconds(60)) == nil)
+        #expect(cache.entry(for: "t1", now: start + 59)?.credential == "k")
+        #expect(cache.entry(for: "t1", now: start + 60) == nil)
         #expect(cache.entry(for: "t2", now: start) == nil)
         for token in ["t2", "t3", "t4"] { cache.store(Self.entry(at: start), for: token) }
         #expect(cache.count <= 3)

@@ -13,13 +13,24 @@ extension JWTPlugin: WireAccessPlugin {
         for name in configuration.headerFields {
             let (count, value) = request.values(named: name.canonicalName)
             guard let value else { continue }
-            guard count == 1, let token = JWTTokenLocator.usualBearerToken(value),
-                let cached = cache.entry(for: String(decoding: token, as: UTF8.self)),
-                claimsFailure(cached.claims) == nil
+            let now = self.now()
+            guard count == 1, let token = JWTTokenLocator.usualBearerToken(value), let entry = verifiedEntry(token, request.memo, now: now),
+                entry.validity?.contains(now) == true
             else { return .fallBack }
-            state.authenticate(consumer: cached.consumer, credential: cached.credential, fields: cached.upstreamFields)
+            state.authenticate(entry.authentication)
             return .proceed
         }
         return .fallBack
+    }
+
+    /// The cache's entry for `token`, from the connection's memo when its last requests presented the same token.
+    private func verifiedEntry(_ token: UnsafeRawBufferPointer, _ memo: WireConnectionMemo, now: Double) -> VerifiedTokenCache.Entry? {
+        // An entry past its lifetime may have been verified again since: the cache is asked then.
+        if let remembered = memo.value(from: cache, for: token, as: VerifiedTokenCache.Entry.self), cache.trusts(remembered, now: now) {
+            return remembered
+        }
+        guard let entry = cache.entry(for: String(decoding: token, as: UTF8.self), now: now) else { return nil }
+        memo.remember(entry, from: cache, for: token)
+        return entry
     }
 }

@@ -96,7 +96,7 @@ struct JWTPlugin: GatewayPlugin {
         case .unrecognizable: return .decided(unauthorized("Unrecognizable token"))
         case .token(let token): raw = token
         }
-        if let cached = cache.entry(for: raw) {
+        if let cached = cache.entry(for: raw, now: now()) {
             if let failure = checkClaims(cached.claims) { return .decided(failure) }
             ConsumerAuthentication.authenticate(&exchange, consumer: cached.consumer, credential: cached.credential)
             return .decided(.success)
@@ -177,8 +177,17 @@ struct JWTPlugin: GatewayPlugin {
 
     /// Remembers a token whose signature verified (its claims are checked on every use).
     private func remember(_ raw: String, _ token: JWTToken, consumer: GatewayConsumer?, credential: String) {
-        let fields = WireFieldLines.lines(ConsumerAuthentication.fields(consumer: consumer, credential: credential))
-        cache.store(.init(claims: token.claims, consumer: consumer, credential: credential, verifiedAt: .now, upstreamFields: fields), for: raw)
+        let entry = VerifiedTokenCache.Entry(
+            claims: token.claims,
+            authentication: WireAuthentication(consumer: consumer, credential: credential),
+            verifiedAt: now(),
+            validity: JWTRegisteredClaims.validity(
+                token.claims,
+                claimsToVerify: configuration.claimsToVerify,
+                maximum: configuration.maximumExpiration
+            )
+        )
+        cache.store(entry, for: raw)
     }
 
     private func checkClaims(_ claims: [String: JSONValue]) -> Outcome? {
@@ -186,7 +195,7 @@ struct JWTPlugin: GatewayPlugin {
     }
 
     /// The 401 for claims that fail `claims_to_verify` or `maximum_expiration` now, nil when they pass.
-    func claimsFailure(_ claims: [String: JSONValue]) -> GatewayPluginResponse? {
+    private func claimsFailure(_ claims: [String: JSONValue]) -> GatewayPluginResponse? {
         let now = self.now()
         let errors = JWTRegisteredClaims.verify(claims, claimsToVerify: configuration.claimsToVerify, now: now)
         if !errors.isEmpty { return .kongFieldErrors(.unauthorized, errors) }

@@ -4,44 +4,50 @@ import Synchronization
 /// verified again on every request. Claims (`exp`, `nbf`, `maximum_expiration`) are still checked every time; an
 /// entry is trusted for `lifetime` at most (a key removed from a JWKS stops being honoured within it), and the
 /// cache is emptied when it reaches `capacity`. A reload builds a new plugin, hence a new cache.
+///
+/// Times are the plugin's wall clock (seconds since the epoch), the clock its claims are checked against.
 final class VerifiedTokenCache: Sendable {
     /// A class: an entry is handed out on every request that reuses its token (a struct would copy, and retain,
-    /// each of its fields and the consumer's).
+    /// each of its fields).
     final class Entry: Sendable {
         let claims: [String: JSONValue]
-        let consumer: GatewayConsumer?
-        let credential: String
-        let verifiedAt: ContinuousClock.Instant
-        /// The fields the authentication sends upstream, as header lines (for the access phase on bytes).
-        let upstreamFields: [UInt8]
+        /// The consumer and credential the token authenticates, and their upstream fields.
+        let authentication: WireAuthentication
+        /// When the signature was verified.
+        let verifiedAt: Double
+        /// When the claims pass the plugin's checks, as worked out when the token was verified (nil: never).
+        let validity: JWTClaimsValidity?
 
-        init(
-            claims: [String: JSONValue],
-            consumer: GatewayConsumer?,
-            credential: String,
-            verifiedAt: ContinuousClock.Instant,
-            upstreamFields: [UInt8] = []
-        ) {
+        init(claims: [String: JSONValue], authentication: WireAuthentication, verifiedAt: Double, validity: JWTClaimsValidity?) {
             self.claims = claims
-            self.consumer = consumer
-            self.credential = credential
+            self.authentication = authentication
             self.verifiedAt = verifiedAt
-            self.upstreamFields = upstreamFields
+            self.validity = validity
         }
+
+        var consumer: GatewayConsumer? { authentication.consumer }
+        var credential: String { authentication.credential }
     }
 
     let capacity: Int
-    let lifetime: Duration
+    /// Seconds an entry is trusted.
+    let lifetime: Double
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(capacity: Int = 10_000, lifetime: Duration = .seconds(60)) {
+    init(capacity: Int = 10_000, lifetime: Double = 60) {
         self.capacity = capacity
         self.lifetime = lifetime
     }
 
-    func entry(for token: String, now: ContinuousClock.Instant = .now) -> Entry? {
+    /// The entry for `token`, if it is still trusted at `now`.
+    func entry(for token: String, now: Double) -> Entry? {
         guard let entry = entries.withLock({ $0[token] }) else { return nil }
-        return now - entry.verifiedAt < lifetime ? entry : nil
+        return trusts(entry, now: now) ? entry : nil
+    }
+
+    /// Whether `entry` is within its lifetime at `now` (for an entry a connection remembered).
+    func trusts(_ entry: Entry, now: Double) -> Bool {
+        now - entry.verifiedAt < lifetime
     }
 
     func store(_ entry: Entry, for token: String) {

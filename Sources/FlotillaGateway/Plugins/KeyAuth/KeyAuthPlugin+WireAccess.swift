@@ -19,13 +19,18 @@ extension KeyAuthPlugin: WireAccessPlugin {
                 if configuration.keyInQuery, hasQuery { return .fallBack }
                 continue
             }
-            guard count == 1, !value.isEmpty,
-                let (consumer, credential) = consumers.keyAuthCredential(apiKey: String(decoding: value, as: UTF8.self))
-            else { return .fallBack }
-            let fields = WireFieldLines.lines(ConsumerAuthentication.fields(consumer: consumer, credential: credential.id))
-            state.authenticate(consumer: consumer, credential: credential.id, fields: fields)
+            guard count == 1, !value.isEmpty, let authentication = authentication(apiKey: value, request.memo) else { return .fallBack }
+            state.authenticate(authentication)
             return .proceed
         }
         return .fallBack
+    }
+
+    /// What `apiKey` authenticates, from the connection's memo when its last requests presented the same key.
+    private func authentication(apiKey: UnsafeRawBufferPointer, _ memo: WireConnectionMemo) -> WireAuthentication? {
+        if let remembered = memo.value(from: wireCredentials, for: apiKey, as: WireAuthentication.self) { return remembered }
+        guard let authentication = wireCredentials.authentication(apiKey: String(decoding: apiKey, as: UTF8.self)) else { return nil }
+        memo.remember(authentication, from: wireCredentials, for: apiKey)
+        return authentication
     }
 }

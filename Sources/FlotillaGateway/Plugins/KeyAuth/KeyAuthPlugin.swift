@@ -10,10 +10,13 @@ struct KeyAuthPlugin: SynchronousGatewayPlugin {
     let configuration: KeyAuthPluginConfiguration
     let consumers: ConsumerDirectory
     let keyNames: [(name: String, field: HTTPField.Name)]
+    /// The keys met on bytes, with what they authenticate.
+    let wireCredentials: KeyAuthWireCredentials
 
     init(configuration: KeyAuthPluginConfiguration, consumers: ConsumerDirectory) {
         self.configuration = configuration
         self.consumers = consumers
+        self.wireCredentials = KeyAuthWireCredentials(consumers: consumers)
         self.keyNames = configuration.keyNames.compactMap { name in HTTPFieldNames.make(name).map { (name, $0) } }
     }
 

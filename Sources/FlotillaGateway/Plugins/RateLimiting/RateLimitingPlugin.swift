@@ -14,6 +14,9 @@ struct RateLimitingPlugin: GatewayPlugin {
     /// The wall clock (tests move it).
     let now: @Sendable () -> UnixTime
     private let headerField: HTTPField.Name?
+    /// The `X-RateLimit-*` names of each limit, in the limiter's order (the order of a result's windows), for the
+    /// access phase on bytes.
+    let windowFieldNames: [(window: RateLimitWindow, limit: WireFieldName, remaining: WireFieldName)]
 
     init(
         configuration: RateLimitingPluginConfiguration,
@@ -24,13 +27,20 @@ struct RateLimitingPlugin: GatewayPlugin {
         self.limiter = WindowRateLimiter(limits: configuration.limits, algorithm: .fixed, store: store)
         self.now = now
         self.headerField = configuration.headerName.flatMap(HTTPFieldNames.make)
+        self.windowFieldNames = limiter.limits.compactMap { limit in
+            Self.windowFields[limit.window].map { (limit.window, WireFieldName($0.limit), WireFieldName($0.remaining)) }
+        }
     }
+
+    static let limitFieldName = WireFieldName(limitField)
+    static let remainingFieldName = WireFieldName(remainingField)
+    static let resetFieldName = WireFieldName(resetField)
 
     private static let limitField = HTTPField.Name("RateLimit-Limit")!
     private static let remainingField = HTTPField.Name("RateLimit-Remaining")!
     private static let resetField = HTTPField.Name("RateLimit-Reset")!
     /// `X-RateLimit-Limit-<Window>` and `X-RateLimit-Remaining-<Window>`, parsed once.
-    private static let windowFields: [RateLimitWindow: (limit: HTTPField.Name, remaining: HTTPField.Name)] = Dictionary(
+    static let windowFields: [RateLimitWindow: (limit: HTTPField.Name, remaining: HTTPField.Name)] = Dictionary(
         uniqueKeysWithValues: RateLimitWindow.allCases.compactMap { window in
             guard let limit = HTTPField.Name("X-RateLimit-Limit-\(window.headerSuffix)"),
                 let remaining = HTTPField.Name("X-RateLimit-Remaining-\(window.headerSuffix)")
@@ -50,7 +60,7 @@ struct RateLimitingPlugin: GatewayPlugin {
 
     func identifier(_ exchange: GatewayExchange) -> String {
         identifier(
-            consumer: exchange.consumer,
+            consumerID: exchange.consumer?.id,
             credential: exchange.credentialIdentifier,
             serviceName: exchange.serviceName,
             clientAddress: exchange.clientAddress
@@ -66,7 +76,7 @@ struct RateLimitingPlugin: GatewayPlugin {
     /// The identifier `limit_by` names; `requestValue` gives the header's value or the path for `header` and `path`.
     /// The client's address when there is none.
     func identifier(
-        consumer: GatewayConsumer?,
+        consumerID: String?,
         credential: String?,
         serviceName: String?,
         clientAddress: String,
@@ -74,7 +84,7 @@ struct RateLimitingPlugin: GatewayPlugin {
     ) -> String {
         switch configuration.limitBy {
         case .consumer:
-            if let id = consumer?.id { return id }
+            if let consumerID { return consumerID }
             if let credential { return credential }
         case .credential:
             if let credential { return credential }
