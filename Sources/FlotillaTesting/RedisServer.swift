@@ -5,7 +5,7 @@ import Foundation
 ///
 /// ```swift
 /// guard RedisServer.isAvailable else { return }   // apt-get install redis-server
-/// let redis = try RedisServer.start()
+/// let redis = try await RedisServer.start()
 /// defer { redis.stop() }
 /// ```
 public final class RedisServer: Sendable {
@@ -26,6 +26,11 @@ public final class RedisServer: Sendable {
 
     /// Whether redis-server is installed here.
     public static var isAvailable: Bool { binary != nil }
+
+    /// ``start(password:)`` on a thread of its own (``FixtureThread``), for a test's task.
+    public static func start(password: String? = nil) async throws -> RedisServer {
+        try await FixtureThread.run { try start(password: password) as RedisServer }
+    }
 
     /// Starts a new server, optionally with a password (`requirepass`), and waits until it accepts connections.
     public static func start(password: String? = nil) throws -> RedisServer {

@@ -164,7 +164,7 @@ struct PluginChainWithoutSuspendingTests {
     }
 
     @Test("jwt (HS256) and local rate-limiting decide without suspending: pass, 401 and 429 alike")
-    func kongPluginsDecideAtOnce() throws {
+    func kongPluginsDecideAtOnce() async throws {
         let chain = try Self.chain(
             """
                   - name: jwt
@@ -172,7 +172,9 @@ struct PluginChainWithoutSuspendingTests {
                     config: {minute: 2}
             """
         )
-        let token = try PyJWT.mint(.init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 600))], key: Self.secret, alg: "HS256"))
+        let token = try await PyJWT.mint(
+            .init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 600))], key: Self.secret, alg: "HS256")
+        )
         var outcomes: [Int] = []
         for authorization in ["Bearer \(token)", "Bearer \(token)", "Bearer \(token)", "Bearer forged.token.here"] {
             var exchange = PluginTest.exchange(headers: [("Authorization", authorization)])

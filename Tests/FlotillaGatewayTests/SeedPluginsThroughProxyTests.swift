@@ -43,7 +43,7 @@ import Testing
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { Task { try? await client.shutdown() } }
         let now = PyJWT.now
-        let tokens = try PyJWT.mint([
+        let tokens = try await PyJWT.mint([
             .init(payload: ["iss": "ada-issuer", "exp": .number(Double(now + 600))], key: secret, alg: "HS256", headers: nil),
             .init(
                 payload: ["iss": "ada-issuer", "exp": .number(Double(now + 600))],
@@ -122,7 +122,7 @@ import Testing
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { Task { try? await client.shutdown() } }
         let exp = PyJWT.JSONScalar.number(Double(PyJWT.now + 600))
-        let tokens = try PyJWT.mint([
+        let tokens = try await PyJWT.mint([
             .init(payload: ["iss": "ada-issuer", "exp": exp], key: secret, alg: "HS256", headers: nil),
             .init(payload: ["iss": "ada-issuer", "exp": exp], key: "not-the-secret-not-the-secret-!!", alg: "HS256", headers: nil),
             .init(payload: ["iss": "someone-else", "exp": exp], key: secret, alg: "HS256", headers: nil),

@@ -33,7 +33,7 @@ struct WebSocketTests {
         let gateway = try await GatewayFixture.start(Self.config(websocketPort: server.port, httpPort: upstream.port))
         do {
             for _ in 0..<2 {
-                let report = try PythonWebSockets.runClient("ws://127.0.0.1:\(gateway.port)/ws")
+                let report = try await PythonWebSockets.runClient("ws://127.0.0.1:\(gateway.port)/ws")
                 #expect(report["subprotocol"] as? String == "chat")
                 #expect(report["text"] as? String == "hello through the gateway")
                 #expect(report["big"] as? Bool == true)
@@ -69,12 +69,12 @@ struct WebSocketTests {
             """
         )
         do {
-            let idle = try PythonWebSockets.runClient("ws://127.0.0.1:\(gateway.port)/ws", idleSeconds: 5)
+            let idle = try await PythonWebSockets.runClient("ws://127.0.0.1:\(gateway.port)/ws", idleSeconds: 5)
             #expect(idle["closed"] as? Bool == true, "\(idle)")
             let after = idle["after"] as? Double ?? 99
             #expect(after > 0.4 && after < 3, "closed after \(after) s")
             // A conversation longer than read_timeout in total, each answer within it, stays open.
-            let busy = try PythonWebSockets.runClient("ws://127.0.0.1:\(gateway.port)/ws")
+            let busy = try await PythonWebSockets.runClient("ws://127.0.0.1:\(gateway.port)/ws")
             #expect(busy["ordered"] as? Bool == true, "\(busy)")
         } catch {
             Issue.record(error)

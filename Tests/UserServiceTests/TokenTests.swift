@@ -137,7 +137,7 @@ import Testing
                                     options={"require": ["exp", "iat", "iss", "sub"]})
                 print(claims["sub"])
                 """
-            let output = try Command.run("/usr/bin/env", ["python3", "-c", script, token, jwks])
+            let output = try await Command.run("/usr/bin/env", ["python3", "-c", script, token, jwks])
             #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == id)
         }
         await app.store.shutdown()

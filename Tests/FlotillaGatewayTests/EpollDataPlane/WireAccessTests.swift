@@ -225,8 +225,8 @@ struct WireAccessTests {
     }
 
     @Test("jwt: the upstream head, the response heads and the outcome handed to NIO are the usual phases' bytes")
-    func jwtSameBytesAsTheUsualPhases() throws {
-        let token = try PyJWT.mint([
+    func jwtSameBytesAsTheUsualPhases() async throws {
+        let token = try await PyJWT.mint([
             .init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 3_600))], key: Self.secret, alg: "HS256", headers: nil)
         ])[0]
         let (onBytes, usualOnly) = try Self.compare(
@@ -250,8 +250,8 @@ struct WireAccessTests {
     }
 
     @Test("a request over the limit goes the usual way: the 429 with Kong's headers, counted once")
-    func overTheLimit() throws {
-        let token = try PyJWT.mint([
+    func overTheLimit() async throws {
+        let token = try await PyJWT.mint([
             .init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 3_600))], key: Self.secret, alg: "HS256", headers: nil)
         ])[0]
         let chain = try Self.chain(

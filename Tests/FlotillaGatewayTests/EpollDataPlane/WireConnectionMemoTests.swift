@@ -18,10 +18,10 @@ struct WireConnectionMemoTests {
         } ?? nil
     }
 
-    static func jwt(_ clock: VerifiedTokenCacheTests.Clock) throws -> JWTPlugin {
+    static func jwt(_ clock: VerifiedTokenCacheTests.Clock) async throws -> JWTPlugin {
         JWTPlugin(
             configuration: try JWTPluginConfiguration(try PluginTest.config("claims_to_verify: [exp]")),
-            consumers: try JWTPluginTests.consumers()
+            consumers: try await JWTPluginTests.consumers()
         ) {
             clock.now
         }
@@ -37,9 +37,11 @@ struct WireConnectionMemoTests {
     @Test("a token the connection remembers is still held to the cache's lifetime and to its claims")
     func rememberedTokensAreCheckedAgain() async throws {
         let issued = Double(PyJWT.now)
-        let token = try PyJWT.mint(.init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256"))
+        let token = try await PyJWT.mint(
+            .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256")
+        )
         let clock = VerifiedTokenCacheTests.Clock(now: issued)
-        let plugin = try Self.jwt(clock)
+        let plugin = try await Self.jwt(clock)
         let memo = WireConnectionMemo()
         let field = "Authorization: Bearer \(token)"
         #expect(try Self.wireCredential(plugin, field, memo: memo) == nil, "not verified yet: the usual way")
@@ -57,10 +59,12 @@ struct WireConnectionMemoTests {
     @Test("a reload's plugin does not read what an older plugin's requests left on the connection")
     func aNewPluginStartsAfresh() async throws {
         let issued = Double(PyJWT.now)
-        let token = try PyJWT.mint(.init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256"))
+        let token = try await PyJWT.mint(
+            .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256")
+        )
         let clock = VerifiedTokenCacheTests.Clock(now: issued)
-        let before = try Self.jwt(clock)
-        let after = try Self.jwt(clock)
+        let before = try await Self.jwt(clock)
+        let after = try await Self.jwt(clock)
         let memo = WireConnectionMemo()
         let field = "Authorization: Bearer \(token)"
         await Self.verify(before, token)
@@ -71,13 +75,13 @@ struct WireConnectionMemoTests {
     @Test("tokens and keys that change on one connection each get their own consumer")
     func credentialsThatChange() async throws {
         let issued = Double(PyJWT.now)
-        let tokens = try PyJWT.mint([
+        let tokens = try await PyJWT.mint([
             .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256", headers: nil),
             .init(payload: ["iss": "short-issuer", "exp": .number(issued + 100)], key: "s3cr3t", alg: "HS256", headers: nil),
             .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 50)], key: JWTPluginTests.secret, alg: "HS256", headers: nil),
         ])
         let clock = VerifiedTokenCacheTests.Clock(now: issued)
-        let plugin = try Self.jwt(clock)
+        let plugin = try await Self.jwt(clock)
         let memo = WireConnectionMemo()
         await Self.verify(plugin, tokens[0])
         await Self.verify(plugin, tokens[1])

@@ -18,7 +18,7 @@ struct JWKSTests {
     }
 
     @Test func rs256TokensVerifyAgainstTheIssuersJWKSAndKeyRotationIsPickedUp() async throws {
-        let keys = try PyJWT.sharedKeys.get()
+        let keys = try await PyJWT.sharedKeys()
         let folder = try Command.temporaryDirectory(prefix: "flotilla-jwks")
         try Self.writeJWKS([("k1", keys.rsaJWK)], to: folder)
         let port = try FreePort.next()
@@ -30,7 +30,7 @@ struct JWKSTests {
 
         let now = PyJWT.now
         let claims: [String: PyJWT.JSONScalar] = ["iss": "user-service", "sub": "u-1", "exp": .number(Double(now + 600))]
-        let tokens = try PyJWT.mint([
+        let tokens = try await PyJWT.mint([
             .init(payload: claims, key: keys.rsa.private, alg: "RS256", headers: ["kid": "k1"]),
             .init(payload: claims, key: keys.rsaOther.private, alg: "RS256", headers: ["kid": "k1"]),
             .init(payload: claims, key: keys.rsaOther.private, alg: "RS256", headers: ["kid": "k2"]),
@@ -42,7 +42,7 @@ struct JWKSTests {
                 headers: ["kid": "k1"]
             ),
         ])
-        let plugin = try PluginTest.factory(consumers: try JWTPluginTests.consumers()).make(
+        let plugin = try PluginTest.factory(consumers: try await JWTPluginTests.consumers()).make(
             name: "jwt",
             config: try PluginTest.config(
                 "claims_to_verify: [exp]\njwks_uri: http://127.0.0.1:\(server.port)/jwks.json\njwks_refetch_interval: 0"

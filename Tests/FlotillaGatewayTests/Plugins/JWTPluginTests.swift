@@ -9,8 +9,8 @@ import Testing
 struct JWTPluginTests {
     static let secret = "a-shared-secret-that-is-long-enough-for-hs256"
 
-    static func consumers() throws -> ConsumerDirectory {
-        let keys = try PyJWT.sharedKeys.get()
+    static func consumers() async throws -> ConsumerDirectory {
+        let keys = try await PyJWT.sharedKeys()
         let consumers: [GatewayConsumer] = [
             GatewayConsumer(
                 username: "alice",
@@ -27,8 +27,8 @@ struct JWTPluginTests {
         return ConsumerDirectory(consumers)
     }
 
-    static func plugin(_ yaml: String = "") throws -> any GatewayPlugin {
-        try PluginTest.factory(consumers: consumers()).make(name: "jwt", config: try PluginTest.config(yaml))
+    static func plugin(_ yaml: String = "") async throws -> any GatewayPlugin {
+        try PluginTest.factory(consumers: await consumers()).make(name: "jwt", config: try PluginTest.config(yaml))
     }
 
     static func bearer(_ token: String, path: String = "/orders") -> GatewayExchange {
@@ -42,8 +42,8 @@ struct JWTPluginTests {
     }
 
     @Test func validHS256TokenSetsTheConsumerAndUpstreamHeaders() async throws {
-        let token = try PyJWT.mint(.init(payload: ["iss": "alice-issuer", "sub": "42"], key: Self.secret, alg: "HS256"))
-        let (response, exchange) = await Self.run(try Self.plugin(), Self.bearer(token))
+        let token = try await PyJWT.mint(.init(payload: ["iss": "alice-issuer", "sub": "42"], key: Self.secret, alg: "HS256"))
+        let (response, exchange) = await Self.run(try await Self.plugin(), Self.bearer(token))
         #expect(response == nil)
         #expect(exchange.consumer?.username == "alice")
         #expect(exchange.credentialIdentifier == "alice-issuer")
@@ -57,7 +57,7 @@ struct JWTPluginTests {
     }
 
     @Test func consumerFieldsTheClientSentAreReplacedNotJoined() async throws {
-        let token = try PyJWT.mint(.init(payload: ["iss": "alice-issuer"], key: Self.secret, alg: "HS256"))
+        let token = try await PyJWT.mint(.init(payload: ["iss": "alice-issuer"], key: Self.secret, alg: "HS256"))
         let spoofed = PluginTest.exchange(
             "/api",
             headers: [
@@ -65,7 +65,7 @@ struct JWTPluginTests {
                 ("X-Anonymous-Consumer", "true"), ("X-Consumer-ID", "and-another"),
             ]
         )
-        let (response, exchange) = await Self.run(try Self.plugin(), spoofed)
+        let (response, exchange) = await Self.run(try await Self.plugin(), spoofed)
         #expect(response == nil)
         let fields = exchange.request.headerFields
         #expect(PluginTest.header(fields, "X-Consumer-ID") == exchange.consumer?.id)
@@ -75,24 +75,24 @@ struct JWTPluginTests {
     }
 
     @Test func aSecretShorterThanTheHashWorksAsInKong() async throws {
-        let token = try PyJWT.mint(.init(payload: ["iss": "short-issuer"], key: "s3cr3t", alg: "HS256"))
-        let (response, exchange) = await Self.run(try Self.plugin(), Self.bearer(token))
+        let token = try await PyJWT.mint(.init(payload: ["iss": "short-issuer"], key: "s3cr3t", alg: "HS256"))
+        let (response, exchange) = await Self.run(try await Self.plugin(), Self.bearer(token))
         #expect(response == nil)
         #expect(exchange.consumer?.username == "alice")
-        let wrong = try PyJWT.mint(.init(payload: ["iss": "short-issuer"], key: "s3cr3u", alg: "HS256"))
-        let (denied, _) = await Self.run(try Self.plugin(), Self.bearer(wrong))
+        let wrong = try await PyJWT.mint(.init(payload: ["iss": "short-issuer"], key: "s3cr3u", alg: "HS256"))
+        let (denied, _) = await Self.run(try await Self.plugin(), Self.bearer(wrong))
         #expect(denied?.status == .unauthorized)
         #expect(PluginTest.body(denied) == #"{"message":"Invalid signature"}"#)
     }
 
     @Test func rs256AndES256TokensVerifyWithThePublicKeys() async throws {
-        let keys = try PyJWT.sharedKeys.get()
-        let tokens = try PyJWT.mint([
+        let keys = try await PyJWT.sharedKeys()
+        let tokens = try await PyJWT.mint([
             .init(payload: ["iss": "rsa-issuer"], key: keys.rsa.private, alg: "RS256"),
             .init(payload: ["iss": "ec-issuer"], key: keys.ec.private, alg: "ES256"),
             .init(payload: ["iss": "rsa-issuer"], key: keys.rsaOther.private, alg: "RS256"),
         ])
-        let plugin = try Self.plugin()
+        let plugin = try await Self.plugin()
         #expect(await Self.run(plugin, Self.bearer(tokens[0])).0 == nil)
         #expect(await Self.run(plugin, Self.bearer(tokens[1])).0 == nil)
         let (wrongKey, exchange) = await Self.run(plugin, Self.bearer(tokens[2]))
@@ -103,14 +103,14 @@ struct JWTPluginTests {
 
     /// Every failure mode, each a 401 with Kong's body, every time.
     @Test func everyFailureModeIsA401WithKongsBody() async throws {
-        let keys = try PyJWT.sharedKeys.get()
+        let keys = try await PyJWT.sharedKeys()
         let now = PyJWT.now
         func claims(_ extra: [String: PyJWT.JSONScalar]) -> [String: PyJWT.JSONScalar] {
             var all: [String: PyJWT.JSONScalar] = ["exp": .number(Double(now + 900)), "nbf": .number(Double(now - 10))]
             all.merge(extra) { $1 }
             return all
         }
-        let tokens = try PyJWT.mint([
+        let tokens = try await PyJWT.mint([
             .init(payload: claims(["iss": "alice-issuer"]), key: nil, alg: "none"),
             .init(payload: claims(["iss": "alice-issuer"]), key: "another-secret-that-is-long-enough-too", alg: "HS256"),
             .init(payload: claims(["iss": "alice-issuer", "exp": .number(Double(now - 10))]), key: Self.secret, alg: "HS256"),
@@ -139,7 +139,7 @@ struct JWTPluginTests {
             ("not-a-token", #"{"message":"Bad token; invalid JSON"}"#),
             ("a.b.c", #"{"message":"Bad token; invalid JSON"}"#),
         ]
-        let plugin = try Self.plugin("claims_to_verify: [exp, nbf]")
+        let plugin = try await Self.plugin("claims_to_verify: [exp, nbf]")
         for _ in 0..<2 {
             for (token, body) in cases {
                 let (response, exchange) = await Self.run(plugin, Self.bearer(token))
@@ -184,12 +184,12 @@ struct JWTPluginTests {
     /// without `exp` listed, a token with no `exp` (or a non-numeric one) still passes, as in Kong.
     @Test func expiredTokensAreRefusedEvenWhenExpIsNotListed() async throws {
         let now = PyJWT.now
-        let tokens = try PyJWT.mint([
+        let tokens = try await PyJWT.mint([
             .init(payload: ["iss": "alice-issuer", "exp": .number(Double(now - 10))], key: Self.secret, alg: "HS256"),
             .init(payload: ["iss": "alice-issuer"], key: Self.secret, alg: "HS256"),
             .init(payload: ["iss": "alice-issuer", "exp": .number(Double(now + 600))], key: Self.secret, alg: "HS256"),
         ])
-        let plugin = try Self.plugin()
+        let plugin = try await Self.plugin()
         for _ in 0..<2 {
             let (expired, _) = await Self.run(plugin, Self.bearer(tokens[0]))
             #expect(expired?.status == .unauthorized)
@@ -201,11 +201,11 @@ struct JWTPluginTests {
 
     @Test func maximumExpirationRejectsLongLivedTokens() async throws {
         let now = PyJWT.now
-        let tokens = try PyJWT.mint([
+        let tokens = try await PyJWT.mint([
             .init(payload: ["iss": "alice-issuer", "exp": .number(Double(now + 7_200))], key: Self.secret, alg: "HS256"),
             .init(payload: ["iss": "alice-issuer", "exp": .number(Double(now + 600))], key: Self.secret, alg: "HS256"),
         ])
-        let plugin = try Self.plugin("claims_to_verify: [exp]\nmaximum_expiration: 3600")
+        let plugin = try await Self.plugin("claims_to_verify: [exp]\nmaximum_expiration: 3600")
         let (tooLong, _) = await Self.run(plugin, Self.bearer(tokens[0]))
         #expect(tooLong?.status == .unauthorized)
         #expect(PluginTest.body(tooLong) == #"{"exp":"exceeds maximum allowed expiration"}"#)
@@ -213,8 +213,8 @@ struct JWTPluginTests {
     }
 
     @Test func tokensAreFoundInQueryCookiesAndConfiguredHeaders() async throws {
-        let token = try PyJWT.mint(.init(payload: ["iss": "alice-issuer"], key: Self.secret, alg: "HS256"))
-        let plugin = try Self.plugin("cookie_names: [session]\nheader_names: [x-token]")
+        let token = try await PyJWT.mint(.init(payload: ["iss": "alice-issuer"], key: Self.secret, alg: "HS256"))
+        let plugin = try await Self.plugin("cookie_names: [session]\nheader_names: [x-token]")
         #expect(await Self.run(plugin, PluginTest.exchange("/orders?jwt=\(token)")).0 == nil)
         #expect(await Self.run(plugin, PluginTest.exchange(headers: [("Cookie", "a=b; session=\(token)")])).0 == nil)
         #expect(await Self.run(plugin, PluginTest.exchange(headers: [("X-Token", "bearer \(token)")])).0 == nil)
@@ -226,13 +226,13 @@ struct JWTPluginTests {
     }
 
     @Test func anonymousConsumerAndPreflight() async throws {
-        let plugin = try Self.plugin("anonymous: guest\nrun_on_preflight: false")
+        let plugin = try await Self.plugin("anonymous: guest\nrun_on_preflight: false")
         let (response, exchange) = await Self.run(plugin, Self.bearer("garbage"))
         #expect(response == nil)
         #expect(exchange.consumer?.username == "guest")
         #expect(PluginTest.header(exchange.request.headerFields, "X-Anonymous-Consumer") == "true")
         #expect(await Self.run(plugin, PluginTest.exchange(method: .options)).0 == nil)
-        let missingAnonymous = try Self.plugin("anonymous: nobody")
+        let missingAnonymous = try await Self.plugin("anonymous: nobody")
         #expect(await Self.run(missingAnonymous, PluginTest.exchange()).0?.status == .internalServerError)
     }
 

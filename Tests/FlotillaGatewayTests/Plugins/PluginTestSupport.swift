@@ -147,30 +147,40 @@ enum PyJWT {
         }
     }
 
-    static func run(_ spec: some Encodable) throws -> Data {
-        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        let output = try Command.run("/usr/bin/env", ["python3", "-c", script, json])
-        let line = output.split(separator: "\n").last.map(String.init) ?? ""
-        return Data(line.utf8)
+    /// Runs the script for `spec` without holding a thread of the cooperative pool while Python runs.
+    static func run(_ spec: some Encodable) async throws -> Data {
+        lastLine(try await Command.run("/usr/bin/env", ["python3", "-c", script, try json(spec)]))
     }
 
-    /// Keys made once per test process.
-    static let sharedKeys = Result { try keys() }
+    private static func json(_ spec: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+    }
 
-    static func keys() throws -> Keys {
+    private static func lastLine(_ output: String) -> Data {
+        Data((output.split(separator: "\n").last.map(String.init) ?? "").utf8)
+    }
+
+    /// Keys made once per test process, by a task: a test waiting for them holds no thread (a `static let` made
+    /// synchronously held every test that reached it on the cooperative pool's few threads while Python made them).
+    private static let keysTask = Task { try await keys() }
+
+    /// The keys made once per test process.
+    static func sharedKeys() async throws -> Keys { try await keysTask.value }
+
+    static func keys() async throws -> Keys {
         struct Op: Encodable { var op = "keys" }
-        return try JSONDecoder().decode(Keys.self, from: run(Op()))
+        return try JSONDecoder().decode(Keys.self, from: await run(Op()))
     }
 
-    static func mint(_ specs: [Spec]) throws -> [String] {
+    static func mint(_ specs: [Spec]) async throws -> [String] {
         struct Op: Encodable {
             var op = "tokens"
             var tokens: [Spec]
         }
-        return try JSONDecoder().decode([String].self, from: run(Op(tokens: specs)))
+        return try JSONDecoder().decode([String].self, from: await run(Op(tokens: specs)))
     }
 
-    static func mint(_ spec: Spec) throws -> String { try mint([spec])[0] }
+    static func mint(_ spec: Spec) async throws -> String { try await mint([spec])[0] }
 
     static var now: Int { Int(Date().timeIntervalSince1970) }
 }

@@ -23,7 +23,7 @@ struct RedisRateLimitingTests {
 
     @Test func theRESPClientTalksToRedis() async throws {
         guard Self.available() else { return }
-        let redis = try RedisServer.start()
+        let redis = try await RedisServer.start()
         defer { redis.stop() }
         let client = Self.client(redis)
         #expect(try await client.send(["PING"]) == .simpleString("PONG"))
@@ -40,7 +40,7 @@ struct RedisRateLimitingTests {
 
     @Test func passwordAndDatabaseAreUsed() async throws {
         guard Self.available() else { return }
-        let redis = try RedisServer.start(password: "s3cret")
+        let redis = try await RedisServer.start(password: "s3cret")
         defer { redis.stop() }
         let good = Self.client(redis, password: "s3cret", database: 3)
         #expect(try await good.send(["SET", "x", "1"]) == .simpleString("OK"))
@@ -54,7 +54,7 @@ struct RedisRateLimitingTests {
 
     @Test func replicasShareCountersExactly() async throws {
         guard Self.available() else { return }
-        let redis = try RedisServer.start()
+        let redis = try await RedisServer.start()
         defer { redis.stop() }
         // Two gateway replicas: separate clients and plugin instances, one Redis.
         let replicas = try (0..<2).map { _ in
@@ -80,7 +80,7 @@ struct RedisRateLimitingTests {
 
     @Test func theFactoryBuildsARedisPolicyThatCountsAcrossReloads() async throws {
         guard Self.available() else { return }
-        let redis = try RedisServer.start()
+        let redis = try await RedisServer.start()
         defer { redis.stop() }
         let yaml = "hour: 3\npolicy: redis\nredis:\n  host: 127.0.0.1\n  port: \(redis.port)"
         let services = PluginServices()

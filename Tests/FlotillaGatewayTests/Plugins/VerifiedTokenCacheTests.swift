@@ -21,10 +21,10 @@ struct VerifiedTokenCacheTests {
 
     @Test func aCachedTokenStillHasItsClaimsCheckedOnEveryUse() async throws {
         let issued = PyJWT.now
-        let token = try PyJWT.mint(
+        let token = try await PyJWT.mint(
             .init(payload: ["iss": "alice-issuer", "exp": .number(Double(issued + 100))], key: JWTPluginTests.secret, alg: "HS256")
         )
-        let consumers = try JWTPluginTests.consumers()
+        let consumers = try await JWTPluginTests.consumers()
         let configuration = try JWTPluginConfiguration(try PluginTest.config("claims_to_verify: [exp]"))
         let clock = Clock(now: Double(issued))
         let plugin = JWTPlugin(configuration: configuration, consumers: consumers) { clock.now }

@@ -62,9 +62,9 @@ enum PythonWebSockets {
     }
 
     /// Runs the client script (or the idle one, waiting `idleSeconds`) against `url`; returns its JSON report.
-    static func runClient(_ url: String, idleSeconds: Double? = nil) throws -> [String: Any] {
+    static func runClient(_ url: String, idleSeconds: Double? = nil) async throws -> [String: Any] {
         let arguments = idleSeconds.map { ["python3", "-c", idleClientScript, url, String($0)] } ?? ["python3", "-c", clientScript, url]
-        let output = try Command.run("/usr/bin/env", arguments)
+        let output = try await Command.run("/usr/bin/env", arguments)
         let line = output.split(separator: "\n").last.map(String.init) ?? ""
         return (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
     }
