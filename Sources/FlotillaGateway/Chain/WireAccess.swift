@@ -43,14 +43,8 @@ struct WireRequest {
     /// an access phase on bytes can be used: no field the proxy rewrites (`X-Forwarded-*`, `TE`...), none an
     /// authentication removes (`X-Consumer-*`...), and only ASCII (HTTPTypes' strings replace invalid UTF-8).
     var passesFieldsUnchanged: Bool {
-        guard !head.hasForwardingFields, Self.isASCII(UnsafeRawBufferPointer(rebasing: bytes[head.fieldsStart..<head.length])) else {
-            return false
-        }
-        var managed = false
-        head.forEachField(in: bytes) { name, _ in
-            if ConsumerAuthentication.isManaged(name) { managed = true }
-        }
-        return !managed
+        !head.hasForwardingFields && !head.hasConsumerFields
+            && Self.isASCII(UnsafeRawBufferPointer(rebasing: bytes[head.fieldsStart..<head.length]))
     }
 
     /// Whether no byte has its high bit set (eight at a time).

@@ -23,6 +23,9 @@ struct PlainRequestHead {
     /// `Trailer`, `Keep-Alive`): its upstream head is written by ``ForwardedHeaders`` from ``headers(in:)``, not
     /// copied field by field.
     let hasForwardingFields: Bool
+    /// The head has a field an authentication removes (`X-Consumer-*`, `X-Credential-Identifier`,
+    /// `X-Anonymous-Consumer`): plugins do not run on its bytes.
+    let hasConsumerFields: Bool
 
     var method: String { isHEAD ? "HEAD" : "GET" }
 
@@ -82,6 +85,7 @@ struct PlainRequestHead {
         var sawContentLength = false
         var requestIDValue: Range<Int>?
         var hasForwardingFields = false
+        var hasConsumerFields = false
         // Field lines until the blank line (the head ends with CRLF CRLF, checked by the caller).
         while cursor < head.count - 2 {
             let nameStart = cursor
@@ -128,6 +132,8 @@ struct PlainRequestHead {
                 requestIDValue = valueStart..<valueEnd
             case _ where ForwardedHeaders.isRewritten(name):
                 hasForwardingFields = true
+            case _ where ConsumerAuthentication.isManaged(name):
+                hasConsumerFields = true
             default:
                 break
             }
@@ -142,7 +148,8 @@ struct PlainRequestHead {
             fieldsStart: fieldsStart,
             hasContentLength: sawContentLength,
             requestIDValue: requestIDValue,
-            hasForwardingFields: hasForwardingFields
+            hasForwardingFields: hasForwardingFields,
+            hasConsumerFields: hasConsumerFields
         )
     }
 }

@@ -277,6 +277,28 @@ struct WireAccessTests {
         )
     }
 
+    @Test("a head's consumer fields are found as it is parsed, as a second look at each field finds them")
+    func consumerFieldsFoundWhileParsing() throws {
+        let managed = ["X-Consumer-ID", "x-consumer-custom-id", "X-CONSUMER-USERNAME", "X-Credential-Identifier", "x-Anonymous-Consumer"]
+        let others = [
+            "X-Consumer", "X-Consumer-IDs", "X-Consumer-Id2", "Authorization", "X-Credential", "x-anonymous-consumers", "X-Consumer-Custom",
+        ]
+        for name in managed + others {
+            for text in ["GET / HTTP/1.1\r\n\(name): v\r\nHost: a\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\(name): v\r\n\r\n"] {
+                let bytes = Array(text.utf8)
+                let head = try #require(PlainRequestHead.parse(bytes: bytes).plainHead)
+                var found = false
+                bytes.withUnsafeBytes { raw in
+                    head.forEachField(in: raw) { name, _ in
+                        if ConsumerAuthentication.isManaged(name) { found = true }
+                    }
+                }
+                #expect(head.hasConsumerFields == found, "\(name)")
+                #expect(head.hasConsumerFields == managed.contains(name), "\(name)")
+            }
+        }
+    }
+
     @Test("a header's number is written as String(value) writes it")
     func decimals() {
         let values = [0, 1, 9, 10, 11, 99, 100, 12_345, 1_000_000, Int.max, -1, Int.min] + (0..<2_000).map { _ in Int.random(in: 0...Int.max) }
