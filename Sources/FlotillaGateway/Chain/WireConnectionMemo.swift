@@ -9,18 +9,20 @@ import Darwin
 /// here is a comparison of bytes, where the plugin's own table costs a `String`, a hash and a lock.
 ///
 /// Every entry is tagged with the object it came from (a jwt plugin's token cache, a key-auth plugin's credentials, a
-/// rate-limiting plugin's limiter) and held strongly, so a reload's new plugins, or another route's, never read an
-/// older one's. The memo only saves a lookup: each plugin still checks what it finds (a token's lifetime and claims).
+/// rate-limiting plugin's limiter), so a reload's new plugins, or another route's, never read an older one's. The tag
+/// is a weak reference: a connection that outlives a reload does not keep the old plugins' tables alive, and an old
+/// entry never matches an object made later at the same address. The memo only saves a lookup: each plugin still
+/// checks what it finds (a token's lifetime and claims).
 /// A class used on its connection's loop thread alone, or by one test at a time.
 final class WireConnectionMemo {
     private struct Credential {
-        let source: AnyObject
+        weak var source: AnyObject?
         let bytes: [UInt8]
         let value: AnyObject
     }
 
     private struct CounterKey {
-        let source: AnyObject
+        weak var source: AnyObject?
         let route: String?
         let service: String?
         let identifier: String
@@ -45,7 +47,7 @@ final class WireConnectionMemo {
 
     /// Remembers `value` for the credential `bytes`, from `source`.
     func remember(_ value: AnyObject, from source: AnyObject, for bytes: UnsafeRawBufferPointer) {
-        credentials.removeAll { $0.source === source && Self.equal($0.bytes, bytes) }
+        credentials.removeAll { $0.source == nil || ($0.source === source && Self.equal($0.bytes, bytes)) }
         if credentials.count >= Self.capacity { credentials.removeFirst() }
         credentials.append(Credential(source: source, bytes: Array(bytes), value: value))
     }
@@ -59,6 +61,7 @@ final class WireConnectionMemo {
             return counterKeys[index].key
         }
         let key = make()
+        counterKeys.removeAll { $0.source == nil }
         if counterKeys.count >= Self.capacity { counterKeys.removeFirst() }
         counterKeys.append(CounterKey(source: source, route: route, service: service, identifier: identifier, key: key))
         return key

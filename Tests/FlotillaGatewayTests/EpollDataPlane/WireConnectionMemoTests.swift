@@ -72,6 +72,27 @@ struct WireConnectionMemoTests {
         #expect(try Self.wireCredential(after, field, memo: memo) == nil)
     }
 
+    @Test("a connection does not keep a replaced plugin's token cache alive")
+    func replacedPluginsAreNotKeptAlive() async throws {
+        let issued = Double(PyJWT.now)
+        let token = try await PyJWT.mint(
+            .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256")
+        )
+        let clock = VerifiedTokenCacheTests.Clock(now: issued)
+        let memo = WireConnectionMemo()
+        weak var replacedCache: VerifiedTokenCache?
+        do {
+            let replaced = try await Self.jwt(clock)
+            await Self.verify(replaced, token)
+            #expect(try Self.wireCredential(replaced, "Authorization: Bearer \(token)", memo: memo) == "alice-issuer")
+            replacedCache = replaced.cache
+        }
+        #expect(replacedCache == nil)
+        let current = try await Self.jwt(clock)
+        await Self.verify(current, token)
+        #expect(try Self.wireCredential(current, "Authorization: Bearer \(token)", memo: memo) == "alice-issuer")
+    }
+
     @Test("tokens and keys that change on one connection each get their own consumer")
     func credentialsThatChange() async throws {
         let issued = Double(PyJWT.now)
