@@ -15,26 +15,30 @@ final class PluginChain: Sendable {
     let consumerPlugins: [String: [Scoped]]
 
     /// The plugins as ``WireAccessPlugin``s, when the whole chain can run on a plain request's bytes: each accepts it
-    /// as configured, none filters response headers, one that counts requests comes last, and no consumer has plugins
-    /// of its own. Nil otherwise.
+    /// as configured, none filters response headers, one that counts requests comes after every one that may fall
+    /// back, and no consumer has plugins of its own. Nil otherwise.
     let wirePlugins: [any WireAccessPlugin]?
+    /// Those of ``wirePlugins`` with a log phase (``WireLogPlugin``); the others have none.
+    let wireLogPlugins: [any WireLogPlugin]
 
     init(plugins: [Scoped], consumerPlugins: [String: [Scoped]]) {
         self.plugins = plugins.sorted { $0.priority > $1.priority }
         self.consumerPlugins = consumerPlugins
         let wire = self.plugins.compactMap { $0.plugin as? any WireAccessPlugin }
+        let afterCounting = wire.firstIndex { $0.countsRequests }.map { wire[($0 + 1)...] } ?? []
         let runsOnBytes =
             consumerPlugins.isEmpty && wire.count == self.plugins.count
             && wire.allSatisfy { $0.acceptsWireAccess && !$0.filtersHeaders }
-            && !wire.dropLast().contains { $0.countsRequests }
+            && afterCounting.allSatisfy { $0.neverFallsBack }
         self.wirePlugins = runsOnBytes ? wire : nil
+        self.wireLogPlugins = runsOnBytes ? wire.compactMap { $0 as? any WireLogPlugin } : []
     }
 
     /// The access phase on bytes (``wirePlugins``): what the plugins left, or nil when the request's fields would
     /// not pass unchanged or one of the plugins falls back (the usual phases then run for the request).
     func wireAccess(_ request: WireRequest) -> WireAccessState? {
         guard let wirePlugins, request.passesFieldsUnchanged else { return nil }
-        let state = WireAccessState(ran: plugins)
+        let state = WireAccessState(ran: plugins, logs: wireLogPlugins)
         for plugin in wirePlugins {
             guard case .proceed = plugin.wireAccess(request, state) else { return nil }
         }

@@ -4,12 +4,16 @@ import NIOHTTP1
 /// A plugin whose access phase can also run on a plain request's bytes, as the epoll data plane read them, without
 /// the `GatewayExchange` (an `HTTPRequest` whose fields are copied into strings) the usual phases need. It handles
 /// the usual case (a cached token, a local counter with room) and leaves every other one to the usual phases.
+/// Its log phase, if it has one, must run on bytes too (``WireLogPlugin``): the epoll plane calls no other.
 protocol WireAccessPlugin: GatewayPlugin {
     /// Whether this plugin, as configured, can run on bytes at all (decided once, when the route's chain is built).
     var acceptsWireAccess: Bool { get }
     /// Whether ``wireAccess(_:_:)`` changes shared state when it proceeds (a rate-limiting counter). Such a plugin
-    /// has to be the last of a chain that runs on bytes: a later one falling back would run it twice.
+    /// has to be the last of a chain that runs on bytes but for plugins that never fall back: a later one falling
+    /// back would run it twice.
     var countsRequests: Bool { get }
+    /// Whether ``wireAccess(_:_:)`` always proceeds (a plugin with nothing to do in its access phase).
+    var neverFallsBack: Bool { get }
     /// The access phase on bytes. `.proceed` when it did what ``GatewayPlugin/accessWithoutSuspending(_:)`` would
     /// have done and let the request through (its upstream and response fields written into `state` as that
     /// would have written them); `.fallBack` in every other case, leaving no trace outside `state` (no counter
@@ -19,6 +23,7 @@ protocol WireAccessPlugin: GatewayPlugin {
 
 extension WireAccessPlugin {
     var countsRequests: Bool { false }
+    var neverFallsBack: Bool { false }
 }
 
 /// What ``WireAccessPlugin/wireAccess(_:_:)`` decided.
@@ -75,14 +80,17 @@ struct WireRequest {
 final class WireAccessState {
     /// The plugins that ran (for the later phases of a request the NIO plane finishes).
     let ran: [PluginChain.Scoped]
+    /// The plugins with a log phase, for a request the epoll plane finishes.
+    let logs: [any WireLogPlugin]
     /// Set by an authentication (as ``ConsumerAuthentication/authenticate(_:consumer:credential:)`` sets the consumer and
     /// credential): one reference, however many fields the consumer has.
     private(set) var authentication: WireAuthentication?
     /// Lines added to the response, in the order `GatewayExchange.responseHeaders` would hold them.
     var responseFields = WireResponseFields()
 
-    init(ran: [PluginChain.Scoped]) {
+    init(ran: [PluginChain.Scoped], logs: [any WireLogPlugin] = []) {
         self.ran = ran
+        self.logs = logs
     }
 
     var isAuthenticated: Bool { authentication != nil }

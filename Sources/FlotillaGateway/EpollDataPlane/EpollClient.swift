@@ -358,7 +358,14 @@ final class EpollClient: EpollSocket {
             upstream.client = nil
             if reusable { loop.release(upstream) } else { upstream.closeNow() }
         }
-        complete(exchange.head, target: target, plugins: exchange.plugins, status: exchange.status, startedAt: exchange.startedAt)
+        complete(
+            exchange.head,
+            target: target,
+            plugins: exchange.plugins,
+            wire: exchange.wire,
+            status: exchange.status,
+            startedAt: exchange.startedAt
+        )
         if !exchange.keepAlive { closeWhenSent = true }
     }
 
@@ -442,11 +449,28 @@ final class EpollClient: EpollSocket {
 
     /// A request answered: metrics, the plugins' log phase and the access log, then the request's bytes leave the
     /// input buffer.
-    private func complete(_ head: PlainRequestHead, target: ProxyTarget, plugins: AppliedPlugins?, status: Int, startedAt: NIODeadline) {
+    private func complete(
+        _ head: PlainRequestHead,
+        target: ProxyTarget,
+        plugins: AppliedPlugins?,
+        wire: WireAccessState? = nil,
+        status: Int,
+        startedAt: NIODeadline
+    ) {
         let routeLabel = target.routeLabel
         let serviceLabel = target.serviceLabel
         loop.recordCompletion(route: routeLabel, service: serviceLabel, status: status, since: startedAt)
         plugins?.log(status: status)
+        if let wire, !wire.logs.isEmpty {
+            let completion = WireCompletion(
+                routeName: target.routeName,
+                serviceName: target.serviceName,
+                consumer: wire.consumer,
+                status: status,
+                latency: .nanoseconds((loop.now - startedAt).nanoseconds)
+            )
+            for plugin in wire.logs { plugin.wireLog(completion) }
+        }
         if let log = loop.plane.runtime.accessLog {
             log.write(
                 AccessLogEntry(
@@ -568,7 +592,14 @@ final class EpollClient: EpollSocket {
             var body = body
             outbound.writeBuffer(&body)
         }
-        complete(exchange.head, target: exchange.target, plugins: exchange.plugins, status: Int(status.code), startedAt: exchange.startedAt)
+        complete(
+            exchange.head,
+            target: exchange.target,
+            plugins: exchange.plugins,
+            wire: exchange.wire,
+            status: Int(status.code),
+            startedAt: exchange.startedAt
+        )
         if !exchange.keepAlive { closeWhenSent = true }
         flush()
     }

@@ -181,6 +181,58 @@ struct EpollPluginTests {
         try await gateway.stop()
     }
 
+    @Test("prometheus with key-auth stays on the epoll plane's bytes and counts each request once, by consumer and status")
+    func prometheusOnBytes() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let services = PluginServices()
+        let building = PluginBuilding { consumers in
+            GatewayPluginFactory(consumers: consumers, services: services, builders: GatewayPluginFactory.kongPlugins)
+        }
+        let yaml = """
+            _format_version: "3.0"
+            services:
+              - name: backend
+                url: http://127.0.0.1:\(upstream.port)
+                routes:
+                  - name: keyed
+                    paths: [/keyed]
+                    plugins:
+                      - name: key-auth
+            plugins:
+              - name: prometheus
+                config: {status_code_metrics: true, per_consumer: true}
+            consumers:
+              - username: alice
+                keyauth_credentials:
+                  - key: alice-key
+            """
+        let gateway = try await GatewayFixture.start(yaml, plugins: building) { $0.dataPlane = .epoll }
+        let client = try await RawClientConnection.connect(port: gateway.port)
+        do {
+            let key = "apikey: alice-key\r\n"
+            try await client.send(Self.get("/keyed/a", extra: key) + Self.get("/keyed/b", extra: key) + Self.get("/keyed/c"))
+            let answers = RawResponses.split(try await client.waitForResponses(3))
+            // (The 401 is not counted: a plugin that answers ends the log phases too, here as on the NIO plane.)
+            #expect(answers.map(\.status) == [200, 200, 401])
+            // The first key goes the usual way (and is remembered); the second request runs on bytes.
+            #expect(gateway.server.epollRequestsWithAccessOnBytes >= 1)
+            #expect(gateway.server.epollHandOffs == 0)
+            var text: [UInt8] = []
+            services.metricsRegistry.emit(into: &text)
+            let metrics = String(decoding: text, as: UTF8.self)
+            #expect(
+                metrics.contains(
+                    #"kong_http_requests_total{service="backend",route="keyed",code="200",source="service",workspace="default",consumer="alice"} 2"#
+                ),
+                "\(metrics)"
+            )
+        } catch {
+            Issue.record(error)
+        }
+        await client.close()
+        try await gateway.stop()
+    }
+
     @Test("a client that leaves while its plugins wait gets nothing, and the next connection (likely on the same descriptor) is not answered for it")
     func clientLeavesWhilePluginsWait() async throws {
         let upstream = try await TestUpstream.start(name: "up")

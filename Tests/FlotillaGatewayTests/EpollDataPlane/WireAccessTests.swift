@@ -43,13 +43,13 @@ struct WireAccessTests {
         + "          - name: rate-limiting\n            config: {second: 100000, hour: 1000000}"
 
     /// The route's chain, with rate-limiting's clock stopped at ``clock`` and a counter store of its own.
-    static func chain(_ yaml: String) throws -> PluginChain {
+    static func chain(_ yaml: String, services: PluginServices = PluginServices()) throws -> PluginChain {
         let building = PluginBuilding { consumers in
             var builders = GatewayPluginFactory.kongPlugins
             builders["rate-limiting"] = { config, _ in
                 RateLimitingPlugin(configuration: try RateLimitingPluginConfiguration(config), store: InMemoryRateLimitCounterStore()) { clock }
             }
-            return GatewayPluginFactory(consumers: consumers, services: PluginServices(), builders: builders)
+            return GatewayPluginFactory(consumers: consumers, services: services, builders: builders)
         }
         let configuration = try GatewayConfigurationLoader.parse(yaml, file: "gateway.yaml", plugins: building)
         return try #require(PluginChain.make(configuration: configuration, routeIndex: 0, serviceIndex: 0))
@@ -299,6 +299,59 @@ struct WireAccessTests {
         }
     }
 
+    @Test("prometheus: a request whose plugins ran on bytes is counted as the usual log phase counts it")
+    func prometheusOnBytes() async throws {
+        let token = try await PyJWT.mint([
+            .init(payload: ["iss": "ada-issuer", "exp": .number(Double(PyJWT.now + 3_600))], key: Self.secret, alg: "HS256", headers: nil)
+        ])[0]
+        let prometheus =
+            "\n          - name: prometheus\n"
+            + "            config: {status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, per_consumer: true}"
+        let configuration = Self.yaml(Self.jwtAndLimits + prometheus)
+        let usualServices = PluginServices()
+        let wireServices = PluginServices()
+        let usualChain = try Self.chain(configuration, services: usualServices)
+        let wireChain = try Self.chain(configuration, services: wireServices)
+        #expect(wireChain.wirePlugins?.map(\.name) == ["jwt", "rate-limiting", "prometheus"])
+        let memo = WireConnectionMemo()
+        var onBytes = 0
+        for text in Self.jwtRequests(token: token) {
+            // The upstream's status, or the gateway's own 502 or 504.
+            for upstreamStatus in [200, 404, 502] {
+                try Self.withRequest(text, memo: memo) { request in
+                    let expected = Self.usual(usualChain, request)
+                    expected.plugins.log(status: expected.response.map { $0.status.code } ?? upstreamStatus)
+                    guard let wire = wireChain.wireAccess(request) else {
+                        let fallback = Self.usual(wireChain, request)
+                        fallback.plugins.log(status: fallback.response.map { $0.status.code } ?? upstreamStatus)
+                        return
+                    }
+                    onBytes += 1
+                    let completion = WireCompletion(
+                        routeName: request.routeName,
+                        serviceName: request.serviceName,
+                        consumer: wire.consumer,
+                        status: upstreamStatus,
+                        latency: .milliseconds(3)
+                    )
+                    for plugin in wire.logs { plugin.wireLog(completion) }
+                }
+            }
+        }
+        #expect(onBytes >= 30)
+        // Every counter, and how many latencies each histogram holds (their values differ: the clocks differ).
+        func counts(_ services: PluginServices) -> [String] {
+            var text: [UInt8] = []
+            services.metricsRegistry.emit(into: &text)
+            return String(decoding: text, as: UTF8.self).split(separator: "\n").map(String.init)
+                .filter { $0.hasPrefix("kong_http_requests_total{") || $0.hasPrefix("kong_bandwidth_bytes{") || $0.contains("_count{") }
+                .sorted()
+        }
+        let usual = counts(usualServices)
+        #expect(usual.contains { $0.contains(#"consumer="ada""#) && $0.hasPrefix("kong_http_requests_total") })
+        #expect(counts(wireServices) == usual)
+    }
+
     @Test("a header's number is written as String(value) writes it")
     func decimals() {
         let values = [0, 1, 9, 10, 11, 99, 100, 12_345, 1_000_000, Int.max, -1, Int.min] + (0..<2_000).map { _ in Int.random(in: 0...Int.max) }
@@ -314,6 +367,11 @@ struct WireAccessTests {
         #expect(try Self.chain(Self.yaml(Self.jwtAndLimits)).wirePlugins != nil)
         #expect(try Self.chain(Self.yaml("          - name: rate-limiting\n            config: {minute: 5}")).wirePlugins != nil)
         #expect(try Self.chain(Self.yaml("          - name: jwt")).wirePlugins != nil)
+        // prometheus comes last and never falls back: it may follow rate-limiting.
+        #expect(try Self.chain(Self.yaml("          - name: prometheus")).wirePlugins != nil)
+        #expect(try Self.chain(Self.yaml(Self.jwtAndLimits + "\n          - name: prometheus")).wirePlugins?.count == 3)
+        #expect(try Self.chain(Self.yaml(Self.jwtAndLimits + "\n          - name: prometheus")).wireLogPlugins.map(\.name) == ["prometheus"])
+        #expect(try Self.chain(Self.yaml(Self.jwtAndLimits)).wireLogPlugins.isEmpty)
         // key-auth hiding the key, or reading it from the query alone; a limit by header; cookies before headers; a
         // plugin that filters response headers.
         #expect(try Self.chain(Self.yaml("          - name: key-auth")).wirePlugins != nil)

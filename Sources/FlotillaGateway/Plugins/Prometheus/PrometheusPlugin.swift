@@ -39,23 +39,42 @@ struct PrometheusPlugin: SynchronousGatewayPlugin {
     func accessSynchronously(_ exchange: inout GatewayExchange) -> GatewayPluginResponse? { nil }
 
     func log(_ exchange: GatewayExchange, response: HTTPResponse, latency: Duration) {
-        let service = exchange.serviceName ?? ""
-        let route = exchange.routeName ?? ""
-        let consumer = configuration.perConsumer ? (exchange.consumer?.username ?? exchange.consumer?.id ?? "") : ""
+        record(
+            service: exchange.serviceName,
+            route: exchange.routeName,
+            consumer: exchange.consumer,
+            code: response.status.code,
+            source: exchange.responseSource.rawValue,
+            latency: latency,
+            upstreamLatency: exchange.upstreamLatency,
+            requestBodyBytes: exchange.requestBodyBytes,
+            responseBodyBytes: exchange.responseBodyBytes
+        )
+    }
+
+    /// The metrics of one request, as its log phase records them (on either plane, or for a request that ran on bytes).
+    func record(
+        service serviceName: String?,
+        route routeName: String?,
+        consumer authenticated: GatewayConsumer?,
+        code: Int,
+        source: String,
+        latency: Duration,
+        upstreamLatency: Duration?,
+        requestBodyBytes: Int,
+        responseBodyBytes: Int
+    ) {
+        let service = serviceName ?? ""
+        let route = routeName ?? ""
+        let consumer = configuration.perConsumer ? (authenticated?.username ?? authenticated?.id ?? "") : ""
         if configuration.statusCodeMetrics {
-            metrics.countRequest(
-                service: service,
-                route: route,
-                code: response.status.code,
-                source: exchange.responseSource.rawValue,
-                consumer: consumer
-            )
+            metrics.countRequest(service: service, route: route, code: code, source: source, consumer: consumer)
         }
         if configuration.latencyMetrics {
             let total = Self.milliseconds(latency)
             metrics.recordLatency("kong_request_latency_ms", service: service, route: route, milliseconds: total)
-            if let upstream = exchange.upstreamLatency {
-                let upstreamMs = Self.milliseconds(upstream)
+            if let upstreamLatency {
+                let upstreamMs = Self.milliseconds(upstreamLatency)
                 metrics.recordLatency("kong_upstream_latency_ms", service: service, route: route, milliseconds: upstreamMs)
                 metrics.recordLatency("kong_kong_latency_ms", service: service, route: route, milliseconds: max(0, total - upstreamMs))
             } else {
@@ -63,8 +82,8 @@ struct PrometheusPlugin: SynchronousGatewayPlugin {
             }
         }
         if configuration.bandwidthMetrics {
-            metrics.countBandwidth(service: service, route: route, direction: "ingress", bytes: exchange.requestBodyBytes, consumer: consumer)
-            metrics.countBandwidth(service: service, route: route, direction: "egress", bytes: exchange.responseBodyBytes, consumer: consumer)
+            metrics.countBandwidth(service: service, route: route, direction: "ingress", bytes: requestBodyBytes, consumer: consumer)
+            metrics.countBandwidth(service: service, route: route, direction: "egress", bytes: responseBodyBytes, consumer: consumer)
         }
     }
 
