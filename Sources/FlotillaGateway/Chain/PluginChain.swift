@@ -35,10 +35,17 @@ final class PluginChain: Sendable {
     }
 
     /// The access phase on bytes (``wirePlugins``): what the plugins left, or nil when the request's fields would
-    /// not pass unchanged or one of the plugins falls back (the usual phases then run for the request).
-    func wireAccess(_ request: WireRequest) -> WireAccessState? {
+    /// not pass unchanged or one of the plugins falls back (the usual phases then run for the request). The plugins
+    /// fill `reusing`, emptied first, when it is given (a connection's state that no request refers to any more).
+    func wireAccess(_ request: WireRequest, reusing spare: WireAccessState? = nil) -> WireAccessState? {
         guard let wirePlugins, request.passesFieldsUnchanged else { return nil }
-        let state = WireAccessState(ran: plugins, logs: wireLogPlugins)
+        let state: WireAccessState
+        if let spare {
+            spare.reset(ran: plugins, logs: wireLogPlugins)
+            state = spare
+        } else {
+            state = WireAccessState(ran: plugins, logs: wireLogPlugins)
+        }
         for plugin in wirePlugins {
             guard case .proceed = plugin.wireAccess(request, state) else { return nil }
         }

@@ -79,9 +79,9 @@ struct WireRequest {
 /// head is written (a struct was copied, and each of its references retained, at every step).
 final class WireAccessState {
     /// The plugins that ran (for the later phases of a request the NIO plane finishes).
-    let ran: [PluginChain.Scoped]
+    private(set) var ran: [PluginChain.Scoped]
     /// The plugins with a log phase, for a request the epoll plane finishes.
-    let logs: [any WireLogPlugin]
+    private(set) var logs: [any WireLogPlugin]
     /// Set by an authentication (as ``ConsumerAuthentication/authenticate(_:consumer:credential:)`` sets the consumer and
     /// credential): one reference, however many fields the consumer has.
     private(set) var authentication: WireAuthentication?
@@ -91,6 +91,15 @@ final class WireAccessState {
     init(ran: [PluginChain.Scoped], logs: [any WireLogPlugin] = []) {
         self.ran = ran
         self.logs = logs
+    }
+
+    /// Empties the state for another request of the same connection (keeping its buffer): a connection reuses its
+    /// state once no finished request refers to it.
+    func reset(ran: [PluginChain.Scoped], logs: [any WireLogPlugin]) {
+        self.ran = ran
+        self.logs = logs
+        authentication = nil
+        responseFields.removeAll()
     }
 
     var isAuthenticated: Bool { authentication != nil }
@@ -111,6 +120,12 @@ struct WireResponseFields {
     private(set) var lines: [UInt8] = []
     /// Bit `n` is set when a name is `n` bytes long (bit 63 for 63 or more).
     private(set) var nameLengths: UInt64 = 0
+
+    /// Removes every line, keeping the buffer.
+    mutating func removeAll() {
+        lines.removeAll(keepingCapacity: true)
+        nameLengths = 0
+    }
 
     /// Appends `name: value`, written on the stack and appended at once.
     mutating func append(_ name: WireFieldName, _ value: Int) {

@@ -30,6 +30,8 @@ final class EpollClient: EpollSocket {
     private var waiting: WaitingRequest?
     /// What the plugins on bytes remember from this connection's requests (made for the first request with plugins).
     private var wireMemo: WireConnectionMemo?
+    /// The state the last request's plugins on bytes filled, for the next one once nothing else refers to it.
+    private var spareWireState: WireAccessState?
     /// The request being proxied.
     private var exchange: Exchange?
     /// While no request is in progress: when the client must have sent its next request.
@@ -164,7 +166,12 @@ final class EpollClient: EpollSocket {
             return
         }
         if chain.wirePlugins != nil {
-            let state = inbound.withUnsafeReadableBytes { chain.wireAccess(wireRequest(head, in: $0, target: target)) }
+            // Reused only when this connection holds the last reference (the request that used it is finished).
+            var spare = spareWireState
+            spareWireState = nil
+            if !isKnownUniquelyReferenced(&spare) { spare = nil }
+            let state = inbound.withUnsafeReadableBytes { chain.wireAccess(wireRequest(head, in: $0, target: target), reusing: spare) }
+            spareWireState = state ?? spare
             if let state {
                 loop.plane.reports[loop.index].countAccessOnBytes()
                 proxy(head, to: target, plugins: nil, wire: state, startedAt: startedAt)

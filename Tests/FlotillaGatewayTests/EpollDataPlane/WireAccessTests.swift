@@ -197,10 +197,15 @@ struct WireAccessTests {
         var usualOnly = 0
         // One connection: what the plugins remember from a request serves the next (or must not, for another credential).
         let memo = WireConnectionMemo()
+        // And its state, reused as the epoll plane reuses it: what one request left must not reach the next.
+        var spare: WireAccessState?
         for text in requests + requests {
             try Self.withRequest(text, memo: memo) { request in
                 let expected = Self.usual(usualChain, request)
-                guard let wire = wireChain.wireAccess(request) else {
+                if !isKnownUniquelyReferenced(&spare) { spare = nil }
+                let reused = wireChain.wireAccess(request, reusing: spare)
+                spare = reused ?? spare
+                guard let wire = reused else {
                     // The usual way on both sides, so that both count every request.
                     let fallback = Self.usual(wireChain, request)
                     #expect(fallback.response?.status == expected.response?.status, "\(text)")
