@@ -53,7 +53,7 @@ struct PluginChainTests {
         }
     }
 
-    @Test("global, service and route plugins: most specific wins, higher priority first; a 403 short-circuits")
+    @Test("global, service and route plugins: most specific wins, higher priority first; a 403 short-circuits the access phase, not the later ones")
     func chain() async throws {
         let upstream = try await TestUpstream.start(name: "u1")
         let yaml = """
@@ -108,6 +108,10 @@ struct PluginChainTests {
             #expect(denied.status == 403)
             #expect(denied.body == #"{"message":"denied by deny-route"}"#)
             #expect(denied.headers.first(name: "x-plugin-high") == "high-global")
+            // As in Kong (Kong/kong#3079), the plugins after the one that answered run their header filter and log
+            // phases, though not their access phase.
+            #expect(denied.headers.first(name: "x-filtered-low") == "yes")
+            #expect(denied.headers.first(name: "x-plugin-low") == nil)
 
             let plain = try await client.send(.GET, "\(base)/q/x")
             #expect((plain.json["headers"] as? [String: String])?["x-seen"] == "high-global,low-service")
@@ -118,6 +122,7 @@ struct PluginChainTests {
             try await Task.sleep(for: .milliseconds(50))
             let logged = logs.withLockedValue { $0 }
             #expect(logged.contains("deny-route:403"))
+            #expect(logged.contains("low-service:403"))
             #expect(logged.filter { $0 == "high-global:200" }.count == 3)
         } catch {
             Issue.record(error)

@@ -83,12 +83,20 @@ final class PluginChain: Sendable {
         fileprivate var position = 0
         fileprivate(set) var ran: [Scoped] = []
         fileprivate var consumerApplied = false
+
+        /// The plugins whose later phases run once `current` answered: those that ran, `current`, and those it
+        /// kept from running.
+        fileprivate func answered(by current: Scoped) -> [Scoped] {
+            ran + [current] + queue[(position + 1)...]
+        }
     }
 
     /// The access phase as far as it goes without suspending.
     enum AccessStep: Sendable {
         /// Every plugin ran (or one answered): the response to send instead of proxying, if any, and the plugins
-        /// that ran (consumer-scoped ones included), for the later phases.
+        /// whose later phases run (consumer-scoped ones included). When a plugin answers, the plugins after it in the
+        /// queue are among them, though their access phase did not run: Kong runs the header filter and log phases of
+        /// every plugin for a short-circuited request (Kong/kong#3079), so prometheus counts a 401 or a 429.
         case finished(GatewayPluginResponse?, ran: [Scoped])
         /// A plugin needs to wait: continue with ``resume(_:_:)`` from a task.
         case suspended(AccessRun)
@@ -103,8 +111,8 @@ final class PluginChain: Sendable {
             case .suspend:
                 return .suspended(run)
             case .respond(let response):
-                run.ran.append(current)
-                return .finished(response, ran: run.ran)
+                exchange.responseSource = .exit
+                return .finished(response, ran: run.answered(by: current))
             case .proceed:
                 advance(&run, past: current, exchange: exchange)
             }
@@ -118,8 +126,8 @@ final class PluginChain: Sendable {
         while run.position < run.queue.count {
             let current = run.queue[run.position]
             if let response = await current.plugin.access(&exchange) {
-                run.ran.append(current)
-                return (response, run.ran)
+                exchange.responseSource = .exit
+                return (response, run.answered(by: current))
             }
             advance(&run, past: current, exchange: exchange)
         }
