@@ -24,7 +24,9 @@ public enum Command {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        #if os(Linux)
         try closeInheritedDescriptors(&actions)
+        #endif
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -45,6 +47,7 @@ public enum Command {
         return text
     }
 
+    #if os(Linux)
     /// Adds to `actions` the closing of every descriptor from 3 up: with glibc's
     /// `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module does not declare it, so it is
     /// looked up by name).
@@ -57,6 +60,7 @@ public enum Command {
         let result = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
         guard result == 0 else { throw FixtureError("posix_spawn_file_actions_addclosefrom_np failed: \(String(cString: strerror(result)))") }
     }
+    #endif
 
     /// ``run(_:_:)`` on a thread of its own (``FixtureThread``), for a test's task.
     public static func run(_ executable: String, _ arguments: [String]) async throws -> String {

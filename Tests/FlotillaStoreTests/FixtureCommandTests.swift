@@ -1,3 +1,4 @@
+#if os(Linux)
 import FlotillaTesting
 import Foundation
 import Testing
@@ -26,3 +27,4 @@ struct FixtureCommandTests {
         #expect(descriptors.allSatisfy { $0 <= 3 }, "\(descriptors)")
     }
 }
+#endif
