@@ -168,13 +168,6 @@ struct WireResponseFields {
         }
     }
 
-    /// `value` in decimal, as `String(value)` writes it.
-    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<writeDecimal(value, into: digits)]))
-        }
-    }
-
     /// Writes `value` in decimal, as `String(value)` writes it, at the start of `buffer` (20 bytes or more); returns
     /// how many bytes it wrote.
     static func writeDecimal(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {

@@ -357,13 +357,14 @@ struct WireAccessTests {
         #expect(counts(wireServices) == usual)
     }
 
-    @Test("a header's number is written as String(value) writes it")
-    func decimals() {
+    @Test("a header line's number is written as String(value) writes it")
+    func decimals() throws {
+        let name = WireFieldName(try #require(HTTPField.Name("X-Count")))
         let values = [0, 1, 9, 10, 11, 99, 100, 12_345, 1_000_000, Int.max, -1, Int.min] + (0..<2_000).map { _ in Int.random(in: 0...Int.max) }
         for value in values {
-            var bytes: [UInt8] = [7]
-            WireResponseFields.appendDecimal(value, to: &bytes)
-            #expect(bytes == [7] + Array(String(value).utf8))
+            var fields = WireResponseFields()
+            fields.append(name, value)
+            #expect(fields.lines == Array("X-Count: \(value)\r\n".utf8))
         }
     }
 

@@ -27,6 +27,15 @@ struct WireConnectionMemoTests {
         }
     }
 
+    /// A token of alice's that expires 100 s after `issued`, and a clock stopped at `issued`.
+    static func aliceToken() async throws -> (token: String, issued: Double, clock: VerifiedTokenCacheTests.Clock) {
+        let issued = Double(PyJWT.now)
+        let token = try await PyJWT.mint(
+            .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256")
+        )
+        return (token, issued, VerifiedTokenCacheTests.Clock(now: issued))
+    }
+
     /// Verifies `token` the usual way, so that the plugin caches it.
     static func verify(_ plugin: JWTPlugin, _ token: String) async {
         var exchange = JWTPluginTests.bearer(token)
@@ -36,11 +45,7 @@ struct WireConnectionMemoTests {
 
     @Test("a token the connection remembers is still held to the cache's lifetime and to its claims")
     func rememberedTokensAreCheckedAgain() async throws {
-        let issued = Double(PyJWT.now)
-        let token = try await PyJWT.mint(
-            .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256")
-        )
-        let clock = VerifiedTokenCacheTests.Clock(now: issued)
+        let (token, issued, clock) = try await Self.aliceToken()
         let plugin = try await Self.jwt(clock)
         let memo = WireConnectionMemo()
         let field = "Authorization: Bearer \(token)"
@@ -58,11 +63,7 @@ struct WireConnectionMemoTests {
 
     @Test("a reload's plugin does not read what an older plugin's requests left on the connection")
     func aNewPluginStartsAfresh() async throws {
-        let issued = Double(PyJWT.now)
-        let token = try await PyJWT.mint(
-            .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256")
-        )
-        let clock = VerifiedTokenCacheTests.Clock(now: issued)
+        let (token, _, clock) = try await Self.aliceToken()
         let before = try await Self.jwt(clock)
         let after = try await Self.jwt(clock)
         let memo = WireConnectionMemo()
@@ -74,11 +75,7 @@ struct WireConnectionMemoTests {
 
     @Test("a connection does not keep a replaced plugin's token cache alive")
     func replacedPluginsAreNotKeptAlive() async throws {
-        let issued = Double(PyJWT.now)
-        let token = try await PyJWT.mint(
-            .init(payload: ["iss": "alice-issuer", "exp": .number(issued + 100)], key: JWTPluginTests.secret, alg: "HS256")
-        )
-        let clock = VerifiedTokenCacheTests.Clock(now: issued)
+        let (token, _, clock) = try await Self.aliceToken()
         let memo = WireConnectionMemo()
         weak var replacedCache: VerifiedTokenCache?
         do {
