@@ -8,7 +8,9 @@
 #   Benchmarks/gateway/run.sh [rounds]        (default 2 rounds; needs a release build:
 #                                              swift build -c release --product flotilla)
 # Environment: DURATION (15s), CONNECTIONS (64), THREADS (wrk's, 2), GATEWAY_THREADS (the gateway's --threads;
-# default one per core), FLOTILLA (path to the release binary).
+# default one per core), FLOTILLA (path to the release binary), COMPARE (path to another build's binary: it runs as
+# a second gateway, measured in the same rounds, and the summary gives its ratio to FLOTILLA's: an A/B of two builds
+# on a noisy machine), SKIP_NIO=1 (leaves out the NIO plane's runs).
 set -euo pipefail
 
 ROUNDS=${1:-2}
@@ -23,11 +25,16 @@ GATEWAY_PORT=${GATEWAY_PORT:-18182}
 ADMIN_PORT=${ADMIN_PORT:-18183}
 NIO_PORT=${NIO_PORT:-18184}
 NIO_ADMIN_PORT=${NIO_ADMIN_PORT:-18185}
+COMPARE_PORT=${COMPARE_PORT:-18186}
+COMPARE_ADMIN_PORT=${COMPARE_ADMIN_PORT:-18187}
+COMPARE=${COMPARE:-}
+SKIP_NIO=${SKIP_NIO:-}
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2"; apt-get install -y "$2" >/dev/null; }; }
 need nginx nginx
 need wrk wrk
 [ -x "$FLOTILLA" ] || { echo "no release binary at $FLOTILLA (swift build -c release --product flotilla)"; exit 1; }
+[ -z "$COMPARE" ] || [ -x "$COMPARE" ] || { echo "COMPARE: no binary at $COMPARE"; exit 1; }
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -114,11 +121,21 @@ setsid "$FLOTILLA" gateway --config "$WORK/gateway.yaml" --port "$NIO_PORT" --ad
     --data-plane nio ${GATEWAY_THREADS:+--threads "$GATEWAY_THREADS"} >"$WORK/logs/gateway-nio.log" 2>&1 &
 NIO_PID=$!
 PIDS+=("$NIO_PID")
+if [ -n "$COMPARE" ]; then
+    setsid "$COMPARE" gateway --config "$WORK/gateway.yaml" --port "$COMPARE_PORT" --admin-port "$COMPARE_ADMIN_PORT" \
+        --host 127.0.0.1 ${GATEWAY_THREADS:+--threads "$GATEWAY_THREADS"} >"$WORK/logs/gateway-compare.log" 2>&1 &
+    COMPARE_PID=$!
+    PIDS+=("$COMPARE_PID")
+fi
 for _ in $(seq 50); do
     curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/" && curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break
     sleep 0.2
 done
 curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/" || { cat "$WORK/logs/gateway.log"; exit 1; }
+if [ -n "$COMPARE" ]; then
+    for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$COMPARE_PORT/" && break; sleep 0.2; done
+    curl -sf -o /dev/null "http://127.0.0.1:$COMPARE_PORT/" || { cat "$WORK/logs/gateway-compare.log"; exit 1; }
+fi
 
 # Converts wrk's latency ("1.23ms", "850.00us", "1.02s") to milliseconds.
 to_ms() {
@@ -159,15 +176,18 @@ run_wrk() { # name "pids" port [path] [header]
 echo "warming up (3s each)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$GATEWAY_PORT/" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NIO_PORT/" >/dev/null
+[ -n "$SKIP_NIO" ] || wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NIO_PORT/" >/dev/null
+[ -z "$COMPARE" ] || wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$COMPARE_PORT/" >/dev/null
 
 NGINX_WORKERS=$(pgrep -P "$(cat "$WORK/proxy.pid")" | tr '\n' ' ')
 RESULTS=()
 for round in $(seq "$ROUNDS"); do
     RESULTS+=("$round $(run_wrk nginx "$NGINX_WORKERS" "$NGINX_PORT")")
     RESULTS+=("$round $(run_wrk gateway "$GATEWAY_PID" "$GATEWAY_PORT")")
-    RESULTS+=("$round $(run_wrk nio-only "$NIO_PID" "$NIO_PORT")")
+    [ -z "$COMPARE" ] || RESULTS+=("$round $(run_wrk compare "$COMPARE_PID" "$COMPARE_PORT")")
+    [ -n "$SKIP_NIO" ] || RESULTS+=("$round $(run_wrk nio-only "$NIO_PID" "$NIO_PORT")")
     RESULTS+=("$round $(run_wrk +plugins "$GATEWAY_PID" "$GATEWAY_PORT" /plugins/ "Authorization: Bearer $TOKEN")")
+    [ -z "$COMPARE" ] || RESULTS+=("$round $(run_wrk +plug-cmp "$COMPARE_PID" "$COMPARE_PORT" /plugins/ "Authorization: Bearer $TOKEN")")
     RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status")
     HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$GATEWAY_PID/status")
     RESULTS+=("$round rss $RSS_KB $HWM_KB")
@@ -191,8 +211,13 @@ printf "%s\n" "${RESULTS[@]}" | awk '
     $2 == "gateway" { gr += $3; gp50 += $4; gp99 += $5; gcpu += $6 + $7; g++ }
     $2 == "+plugins" { pr += $3; pp99 += $5; p++ }
     $2 == "nio-only" { xr += $3; xp99 += $5; xcpu += $6 + $7; x++ }
+    $2 == "compare" { cr += $3; cp99 += $5; ccpu += $6 + $7; c++ }
+    $2 == "+plug-cmp" { qr += $3; qcpu += $6 + $7; q++ }
+    $2 == "+plugins" { pcpu += $6 + $7 }
     END { if (n && g) printf "mean: nginx %.0f req/s p50 %.3f ms p99 %.3f ms | gateway %.0f req/s p50 %.3f ms p99 %.3f ms | throughput %.2fx, p99 %.2fx\n",
         nr/n, np50/n, np99/n, gr/g, gp50/g, gp99/g, (gr/g)/(nr/n), (gp99/g)/(np99/n)
           if (n && g) printf "CPU per request (user + sys): nginx %.1f µs, gateway %.1f µs | %.2fx\n", ncpu/n, gcpu/g, (gcpu/g)/(ncpu/n)
           if (n && x) printf "gateway on the NIO plane alone (--data-plane nio): %.0f req/s p99 %.3f ms, %.1f µs/req | %.2fx nginx\n", xr/x, xp99/x, xcpu/x, (xr/x)/(nr/n)
-          if (n && p) printf "gateway with jwt + rate-limiting: %.0f req/s p99 %.3f ms | %.2fx nginx plain proxy\n", pr/p, pp99/p, (pr/p)/(nr/n) }'
+          if (n && p) printf "gateway with jwt + rate-limiting: %.0f req/s p99 %.3f ms | %.2fx nginx plain proxy\n", pr/p, pp99/p, (pr/p)/(nr/n)
+          if (g && c) printf "COMPARE vs FLOTILLA, plain: %.0f vs %.0f req/s = %.3fx, CPU per request %.1f vs %.1f µs = %.3fx; %.2fx nginx\n", cr/c, gr/g, (cr/c)/(gr/g), ccpu/c, gcpu/g, (ccpu/c)/(gcpu/g), (cr/c)/(nr/n)
+          if (p && q) printf "COMPARE vs FLOTILLA, jwt + rate-limiting: %.0f vs %.0f req/s = %.3fx, CPU per request %.1f vs %.1f µs = %.3fx; %.2fx nginx\n", qr/q, pr/p, (qr/q)/(pr/p), qcpu/q, pcpu/p, (qcpu/q)/(pcpu/p), (qr/q)/(nr/n) }'

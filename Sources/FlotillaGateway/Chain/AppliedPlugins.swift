@@ -42,10 +42,15 @@ final class AppliedPlugins: Sendable {
         return head
     }
 
-    /// The log phase, once the response is sent.
-    func log(status: Int) {
-        let response = HTTPResponse(status: HTTPResponse.Status(code: status))
+    /// The log phase, once the response is sent: the plugins read the exchange with what the data plane measured.
+    func log(_ outcome: ResponseOutcome) {
+        let response = HTTPResponse(status: HTTPResponse.Status(code: outcome.status))
         let latency = exchange.startedAt.duration(to: .now)
-        for scoped in ran { scoped.plugin.log(exchange, response: response, latency: latency) }
+        var completed = exchange
+        completed.responseSource = outcome.source
+        completed.requestBytes = outcome.requestBytes
+        completed.responseBytes = outcome.responseBytes
+        completed.upstreamLatency = outcome.upstreamLatency
+        for scoped in ran { scoped.plugin.log(completed, response: response, latency: latency) }
     }
 }

@@ -11,8 +11,8 @@ struct WireCompletion {
     let serviceName: String?
     /// Set by an authentication that ran on bytes.
     let consumer: GatewayConsumer?
-    /// The status sent to the client.
-    let status: Int
+    /// Status, source, bytes and upstream latency, as the usual log phase gets them.
+    let outcome: ResponseOutcome
     /// From the request's start to its completion.
     let latency: Duration
 }

@@ -59,6 +59,12 @@ final class EpollClient: EpollSocket {
         var keepAlive: Bool
         var status = 0
         var responseStarted = false
+        /// When the request went upstream (the wake that read it, or the one its plugins resumed in) and when the
+        /// upstream's response head arrived: the upstream latency the log phase reads.
+        let sentAt: NIODeadline
+        var responseHeadAt: NIODeadline?
+        /// Bytes of the response added to the output (head and body).
+        var responseBytes = 0
         /// Where the response head starts in the output, while none of it was written to the socket (an invalid
         /// body in the same read still becomes a 502).
         var unsentHeadOffset: Int?
@@ -72,6 +78,7 @@ final class EpollClient: EpollSocket {
             endpoint: Int,
             requestID: String,
             startedAt: NIODeadline,
+            sentAt: NIODeadline,
             upstream: EpollUpstream?,
             keepAlive: Bool,
             deadline: NIODeadline
@@ -83,6 +90,7 @@ final class EpollClient: EpollSocket {
             self.endpoint = endpoint
             self.requestID = requestID
             self.startedAt = startedAt
+            self.sentAt = sentAt
             self.upstream = upstream
             self.keepAlive = keepAlive
             self.deadline = deadline
@@ -237,12 +245,21 @@ final class EpollClient: EpollSocket {
             return
         }
         var bytes = ResponseHeadWriter.bytes(plugins.head(of: response, keepAlive: head.keepAlive), allocator: loop.allocator)
+        var responseBytes = bytes.readableBytes
         outbound.writeBuffer(&bytes)
         if !head.isHEAD {
             var body = response.body
+            responseBytes += body.readableBytes
             outbound.writeBuffer(&body)
         }
-        complete(head, target: target, plugins: plugins, status: response.status.code, startedAt: startedAt)
+        let outcome = ResponseOutcome(
+            status: response.status.code,
+            source: .exit,
+            requestBytes: head.length,
+            responseBytes: responseBytes,
+            upstreamLatency: nil
+        )
+        complete(head, target: target, plugins: plugins, outcome: outcome, startedAt: startedAt)
         if !head.keepAlive { closeWhenSent = true }
     }
 
@@ -273,6 +290,7 @@ final class EpollClient: EpollSocket {
             endpoint: endpoint,
             requestID: id,
             startedAt: startedAt,
+            sentAt: loop.now,
             upstream: upstream,
             keepAlive: head.keepAlive,
             deadline: loop.now + (upstream.isConnecting ? target.connectTimeout : target.readTimeout)
@@ -333,6 +351,7 @@ final class EpollClient: EpollSocket {
         }
         exchange.status = head.status
         exchange.responseStarted = true
+        exchange.responseHeadAt = loop.now
         exchange.deadline = loop.now + exchange.target.readTimeout
         exchange.target.cluster.recordOutcome(endpoint: exchange.endpoint, status: head.status, failure: nil)
         if head.framing == .untilClose { exchange.keepAlive = false }
@@ -345,6 +364,7 @@ final class EpollClient: EpollSocket {
             allocator: loop.allocator
         )
         exchange.unsentHeadOffset = outbound.writerIndex
+        exchange.responseBytes = bytes.readableBytes
         outbound.writeBuffer(&bytes)
     }
 
@@ -352,6 +372,7 @@ final class EpollClient: EpollSocket {
         guard let exchange else { return }
         exchange.deadline = loop.now + exchange.target.readTimeout
         if exchange.head.isHEAD { return }
+        exchange.responseBytes += part.readableBytes
         var part = part
         outbound.writeBuffer(&part)
     }
@@ -370,10 +391,21 @@ final class EpollClient: EpollSocket {
             target: target,
             plugins: exchange.plugins,
             wire: exchange.wire,
-            status: exchange.status,
+            outcome: outcome(of: exchange, status: exchange.status, source: .service),
             startedAt: exchange.startedAt
         )
         if !exchange.keepAlive { closeWhenSent = true }
+    }
+
+    /// What the log phase reads of an exchange that ends with `status`.
+    private func outcome(of exchange: Exchange, status: Int, source: GatewayResponseSource) -> ResponseOutcome {
+        ResponseOutcome(
+            status: status,
+            source: source,
+            requestBytes: exchange.head.length,
+            responseBytes: exchange.responseBytes,
+            upstreamLatency: exchange.responseHeadAt.map { .nanoseconds(($0 - exchange.sentAt).nanoseconds) }
+        )
     }
 
     /// The connection is up: from now on the read timeout applies.
@@ -433,6 +465,8 @@ final class EpollClient: EpollSocket {
             // Nothing of the head was written yet: it is dropped, and the client gets the 502.
             outbound.moveWriterIndex(to: offset)
             exchange.responseStarted = false
+            exchange.responseHeadAt = nil
+            exchange.responseBytes = 0
             exchange.unsentHeadOffset = nil
         }
         if exchange.responseStarted {
@@ -461,19 +495,20 @@ final class EpollClient: EpollSocket {
         target: ProxyTarget,
         plugins: AppliedPlugins?,
         wire: WireAccessState? = nil,
-        status: Int,
+        outcome: ResponseOutcome,
         startedAt: NIODeadline
     ) {
         let routeLabel = target.routeLabel
         let serviceLabel = target.serviceLabel
+        let status = outcome.status
         loop.recordCompletion(route: routeLabel, service: serviceLabel, status: status, since: startedAt)
-        plugins?.log(status: status)
+        plugins?.log(outcome)
         if let wire, !wire.logs.isEmpty {
             let completion = WireCompletion(
                 routeName: target.routeName,
                 serviceName: target.serviceName,
                 consumer: wire.consumer,
-                status: status,
+                outcome: outcome,
                 latency: .nanoseconds((loop.now - startedAt).nanoseconds)
             )
             for plugin in wire.logs { plugin.wireLog(completion) }
@@ -594,9 +629,12 @@ final class EpollClient: EpollSocket {
         exchange.plugins?.filter(&head)
         exchange.wire?.responseFields.add(to: &head.headers)
         var bytes = ResponseHeadWriter.bytes(head, allocator: loop.allocator)
+        exchange.responseBytes = bytes.readableBytes
+        exchange.responseHeadAt = nil
         outbound.writeBuffer(&bytes)
         if !exchange.head.isHEAD {
             var body = body
+            exchange.responseBytes += body.readableBytes
             outbound.writeBuffer(&body)
         }
         complete(
@@ -604,7 +642,7 @@ final class EpollClient: EpollSocket {
             target: exchange.target,
             plugins: exchange.plugins,
             wire: exchange.wire,
-            status: Int(status.code),
+            outcome: outcome(of: exchange, status: Int(status.code), source: .error),
             startedAt: exchange.startedAt
         )
         if !exchange.keepAlive { closeWhenSent = true }

@@ -25,10 +25,12 @@ public struct GatewayExchange: Sendable {
     /// The largest request body the proxy may forward, in bytes (request-size-limiting sets it). The proxy enforces
     /// it while streaming a body without Content-Length: past it, answer 413 `{"message":"Request size limit exceeded"}`.
     public var maximumBodyBytes: Int?
-    /// Filled by the proxy before the log phase: request and response body bytes seen, and the time spent waiting
-    /// for the upstream (nil when the request never reached one).
-    public var requestBodyBytes: Int = 0
-    public var responseBodyBytes: Int = 0
+    /// Filled by the proxy before the log phase, as Kong's `request_length` and `bytes_sent`: the bytes read from the
+    /// client for the request (request line, header fields and body) and sent to it for the response (head and body).
+    public var requestBytes: Int = 0
+    public var responseBytes: Int = 0
+    /// Filled by the proxy before the log phase: from sending the request upstream to the upstream's response head
+    /// (Kong's `latencies.proxy`), nil when no upstream answered.
     public var upstreamLatency: Duration?
     /// Who produced the response (Kong's `source` label): set by the proxy/chain before the log phase.
     public var responseSource: GatewayResponseSource = .service
@@ -59,8 +61,8 @@ public enum GatewayResponseSource: String, Sendable, Hashable {
     case service
     /// A plugin stopped the request (`kong.response.exit`: 401, 429, 413…).
     case exit
-    /// The gateway itself answered (no route, upstream unreachable, timeout…).
-    case kong
+    /// The gateway itself answered (upstream unreachable, a timeout, a request it refused…): Kong's `error`.
+    case error
 }
 
 /// A response a plugin sends instead of proxying (401, 403, 413, 429, a CORS preflight 200/204...).

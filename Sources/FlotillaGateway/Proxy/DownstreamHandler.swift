@@ -36,6 +36,8 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     private var responding = false
     private var discardingBody = false
     private var bodyBytes = 0
+    /// Bytes of the current response written to the client (head and body), for the log phase.
+    private var responseBytes = 0
     private var requestStart = NIODeadline.now()
     private var routeLabel = ""
     private var serviceLabel = ""
@@ -162,6 +164,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             || (head.headers.first(name: "content-length").flatMap(Int.init) ?? 0) > 0
         responding = true
         bodyBytes = 0
+        responseBytes = 0
         requestStart = .now()
         routeLabel = ""
         serviceLabel = ""
@@ -206,7 +209,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             serviceLabel = target.serviceLabel
             if let fault = target.fault, let status = fault.abortStatus, Double.random(in: 0..<100) < fault.abortPercentage {
                 discardingBody = true
-                respondError(HTTPResponseStatus(statusCode: status), "fault filter abort")
+                respondError(HTTPResponseStatus(statusCode: status), "fault filter abort", source: .exit)
                 return
             }
             if head.headers.contains(name: "expect"), head.headers.first(name: "expect")?.lowercased() == "100-continue" {
@@ -339,7 +342,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         guard let context, let plugins else { return }
         if !requestEnded, requestHasBody { keepAlive = false }
         writeWhole(plugins.head(of: response, keepAlive: keepAlive), body: response.body, context: context)
-        finishResponse(status: response.status.code)
+        finishResponse(status: response.status.code, source: .exit)
     }
 
     /// The Host field's host, lower-cased, without the port (an IPv6 literal keeps its brackets).
@@ -372,11 +375,14 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             keepAlive = false
         }
         let connection = keepAlive ? (clientHTTP10 ? "keep-alive" : nil) : "close"
-        heldHead = ClientResponseHead.bytes(&head, plugins: plugins, requestID: exchange.requestID, connection: connection, allocator: loop.allocator)
+        let bytes = ClientResponseHead.bytes(&head, plugins: plugins, requestID: exchange.requestID, connection: connection, allocator: loop.allocator)
+        responseBytes += bytes.readableBytes
+        heldHead = bytes
     }
 
     func sendResponseBody(_ buffer: ByteBuffer) {
         guard let context else { return }
+        responseBytes += buffer.readableBytes
         if var head = heldHead {
             heldHead = nil
             if buffer.readableBytes <= Self.coalescedBodyLimit {
@@ -394,6 +400,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     func discardHeldHead() -> Bool {
         guard heldHead != nil else { return false }
         heldHead = nil
+        responseBytes = 0
         return true
     }
 
@@ -407,7 +414,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     func sendResponseEnd(exchange: ProxyExchange) {
         guard self.exchange === exchange else { return }
         self.exchange = nil
-        finishResponse(status: exchange.status)
+        finishResponse(status: exchange.status, source: .service, upstreamLatency: exchange.upstreamLatency)
     }
 
     func sendError(_ status: HTTPResponseStatus, message: String, exchange: ProxyExchange) {
@@ -425,27 +432,33 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    private func respondError(_ status: HTTPResponseStatus, _ message: String) {
+    /// The gateway's own answer (Kong's body); `source` `.exit` for a fault abort (an answer configured on purpose).
+    private func respondError(_ status: HTTPResponseStatus, _ message: String, source: GatewayResponseSource = .error) {
         guard let context else { return }
         let body = GatewayErrorResponse.body(message, allocator: context.channel.allocator)
         if !requestEnded, requestHasBody { keepAlive = false }
         var head = GatewayErrorResponse.head(status, length: body.readableBytes, keepAlive: keepAlive)
         plugins?.filter(&head)
         writeWhole(head, body: body, context: context)
-        finishResponse(status: Int(status.code))
+        finishResponse(status: Int(status.code), source: source)
     }
 
     /// Writes a response the gateway made itself: head and body (no body for HEAD requests).
     private func writeWhole(_ head: HTTPResponseHead, body: ByteBuffer, context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(ResponseHeadWriter.bytes(head, allocator: context.channel.allocator)), promise: nil)
-        if requestHead?.method != .HEAD, body.readableBytes > 0 { context.write(wrapOutboundOut(body), promise: nil) }
+        let bytes = ResponseHeadWriter.bytes(head, allocator: context.channel.allocator)
+        responseBytes += bytes.readableBytes
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        if requestHead?.method != .HEAD, body.readableBytes > 0 {
+            responseBytes += body.readableBytes
+            context.write(wrapOutboundOut(body), promise: nil)
+        }
     }
 
-    private func finishResponse(status: Int) {
+    private func finishResponse(status: Int, source: GatewayResponseSource, upstreamLatency: Duration? = nil) {
         guard let context else { return }
         writeHeldHead()
         responding = false
-        recordCompletion(status: status)
+        recordCompletion(status: status, source: source, upstreamLatency: upstreamLatency)
         if keepAlive {
             context.flush()
             guardHandler.responseFinished()
@@ -468,10 +481,17 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     }
 
     /// Metrics, the plugins' log phase and the access log for a request that got its answer.
-    private func recordCompletion(status: Int) {
+    private func recordCompletion(status: Int, source: GatewayResponseSource, upstreamLatency: Duration? = nil) {
         loop.metrics.record(route: routeLabel, service: serviceLabel, status: status, since: requestStart)
         if let plugins {
-            plugins.log(status: status)
+            let outcome = ResponseOutcome(
+                status: status,
+                source: source,
+                requestBytes: (requestHead?.serializedLength ?? 0) + bodyBytes,
+                responseBytes: responseBytes,
+                upstreamLatency: upstreamLatency
+            )
+            plugins.log(outcome)
             self.plugins = nil
         }
         if let log = runtime.accessLog, let head = requestHead {
@@ -499,20 +519,17 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
         self.exchange = nil
         responding = false
         var head = head
-        context.writeAndFlush(
-            wrapOutboundOut(
-                ClientResponseHead.bytes(
-                    &head,
-                    plugins: plugins,
-                    requestID: exchange.requestID,
-                    connection: "upgrade",
-                    upgrade: head.upgrade,
-                    allocator: loop.allocator
-                )
-            ),
-            promise: nil
+        let bytes = ClientResponseHead.bytes(
+            &head,
+            plugins: plugins,
+            requestID: exchange.requestID,
+            connection: "upgrade",
+            upgrade: head.upgrade,
+            allocator: loop.allocator
         )
-        recordCompletion(status: 101)
+        responseBytes += bytes.readableBytes
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        recordCompletion(status: 101, source: .service, upstreamLatency: exchange.upstreamLatency)
         do {
             let (clientEnd, upstreamEnd) = TunnelHandler.pair(upstreamIdleTimeout: exchange.target.readTimeout, deadlines: loop.deadlines)
             let downstreamPipeline = context.pipeline.syncOperations

@@ -36,6 +36,9 @@ final class ProxyExchange {
     private var deadline: NIODeadline?
     private var holdsBudget = false
     private(set) var status = 0
+    /// When the request last went upstream, and from then to the response head (Kong's `latencies.proxy`).
+    private var sentAt: NIODeadline?
+    private(set) var upstreamLatency: Duration?
     private var upstreamKeepAlive = true
     let requestID: String
     /// The protocol the client asked to upgrade to (WebSocket), offered to the upstream as well.
@@ -155,6 +158,7 @@ final class ProxyExchange {
     private func send(on connection: UpstreamConnection) {
         self.connection = connection
         connection.handler.exchange = self
+        sentAt = .now()
         let upstreamRequest = self.upstreamRequest ?? makeUpstreamRequest(fields: requestHead.headers)
         self.upstreamRequest = upstreamRequest
         connection.handler.sendHead(
@@ -226,6 +230,7 @@ final class ProxyExchange {
             return
         }
         if let endpoint { target.cluster.recordOutcome(endpoint: endpoint, status: status, failure: nil) }
+        if let sentAt { upstreamLatency = .nanoseconds((NIODeadline.now() - sentAt).nanoseconds) }
         armTimer()
         responseStarted = true
         downstream.sendResponseHead(&head, exchange: self)

@@ -323,12 +323,26 @@ struct WireAccessTests {
         for text in Self.jwtRequests(token: token) {
             // The upstream's status, or the gateway's own 502 or 504.
             for upstreamStatus in [200, 404, 502] {
+                // What a data plane measured: a plugin's exit, the upstream's answer or the gateway's own.
+                func outcome(_ response: GatewayPluginResponse?) -> ResponseOutcome {
+                    if let response {
+                        return ResponseOutcome(status: response.status.code, source: .exit, requestBytes: 310, responseBytes: 95, upstreamLatency: nil)
+                    }
+                    let answered = upstreamStatus != 502
+                    return ResponseOutcome(
+                        status: upstreamStatus,
+                        source: answered ? .service : .error,
+                        requestBytes: 310 + upstreamStatus,
+                        responseBytes: 2 * upstreamStatus,
+                        upstreamLatency: answered ? .milliseconds(2) : nil
+                    )
+                }
                 try Self.withRequest(text, memo: memo) { request in
                     let expected = Self.usual(usualChain, request)
-                    expected.plugins.log(status: expected.response.map { $0.status.code } ?? upstreamStatus)
+                    expected.plugins.log(outcome(expected.response))
                     guard let wire = wireChain.wireAccess(request) else {
                         let fallback = Self.usual(wireChain, request)
-                        fallback.plugins.log(status: fallback.response.map { $0.status.code } ?? upstreamStatus)
+                        fallback.plugins.log(outcome(fallback.response))
                         return
                     }
                     onBytes += 1
@@ -336,7 +350,7 @@ struct WireAccessTests {
                         routeName: request.routeName,
                         serviceName: request.serviceName,
                         consumer: wire.consumer,
-                        status: upstreamStatus,
+                        outcome: outcome(nil),
                         latency: .milliseconds(3)
                     )
                     for plugin in wire.logs { plugin.wireLog(completion) }
@@ -354,6 +368,9 @@ struct WireAccessTests {
         }
         let usual = counts(usualServices)
         #expect(usual.contains { $0.contains(#"consumer="ada""#) && $0.hasPrefix("kong_http_requests_total") })
+        #expect(usual.contains { $0.contains(#"source="error""#) && $0.contains(#"code="502""#) })
+        #expect(usual.contains { $0.hasPrefix("kong_upstream_latency_ms_count{") })
+        #expect(usual.contains { $0.hasPrefix(#"kong_bandwidth_bytes{service="backend",route="api",direction="egress""#) })
         #expect(counts(wireServices) == usual)
     }
 

@@ -85,8 +85,8 @@ struct SmallPluginsTests {
         )
         var exchange = PluginTest.exchange()
         exchange.consumer = GatewayConsumer(username: "alice")
-        exchange.requestBodyBytes = 10
-        exchange.responseBodyBytes = 250
+        exchange.requestBytes = 10
+        exchange.responseBytes = 250
         exchange.upstreamLatency = .milliseconds(8)
         plugin.log(exchange, response: HTTPResponse(status: .ok), latency: .milliseconds(12))
         exchange.responseSource = .exit

@@ -1,7 +1,6 @@
 /// prometheus on a plain request's bytes: nothing to do in the access phase, and the log phase from what the epoll
-/// plane knows when the request completes, as the usual log phase records it there (an exchange the epoll plane makes
-/// carries no body bytes, no upstream latency and `source` `service`). A route with prometheus, often configured
-/// globally, so keeps its plugins on bytes.
+/// plane knows when the request completes (``ResponseOutcome``), as the usual log phase records it. A route with
+/// prometheus, often configured globally, so keeps its plugins on bytes.
 extension PrometheusPlugin: WireLogPlugin {
     var acceptsWireAccess: Bool { true }
     var neverFallsBack: Bool { true }
@@ -13,12 +12,12 @@ extension PrometheusPlugin: WireLogPlugin {
             service: completion.serviceName,
             route: completion.routeName,
             consumer: completion.consumer,
-            code: completion.status,
-            source: GatewayResponseSource.service.rawValue,
+            code: completion.outcome.status,
+            source: completion.outcome.source.rawValue,
             latency: completion.latency,
-            upstreamLatency: nil,
-            requestBodyBytes: 0,
-            responseBodyBytes: 0
+            upstreamLatency: completion.outcome.upstreamLatency,
+            requestBytes: completion.outcome.requestBytes,
+            responseBytes: completion.outcome.responseBytes
         )
     }
 }

@@ -47,8 +47,8 @@ struct PrometheusPlugin: SynchronousGatewayPlugin {
             source: exchange.responseSource.rawValue,
             latency: latency,
             upstreamLatency: exchange.upstreamLatency,
-            requestBodyBytes: exchange.requestBodyBytes,
-            responseBodyBytes: exchange.responseBodyBytes
+            requestBytes: exchange.requestBytes,
+            responseBytes: exchange.responseBytes
         )
     }
 
@@ -61,8 +61,8 @@ struct PrometheusPlugin: SynchronousGatewayPlugin {
         source: String,
         latency: Duration,
         upstreamLatency: Duration?,
-        requestBodyBytes: Int,
-        responseBodyBytes: Int
+        requestBytes: Int,
+        responseBytes: Int
     ) {
         let service = serviceName ?? ""
         let route = routeName ?? ""
@@ -82,8 +82,8 @@ struct PrometheusPlugin: SynchronousGatewayPlugin {
             }
         }
         if configuration.bandwidthMetrics {
-            metrics.countBandwidth(service: service, route: route, direction: "ingress", bytes: requestBodyBytes, consumer: consumer)
-            metrics.countBandwidth(service: service, route: route, direction: "egress", bytes: responseBodyBytes, consumer: consumer)
+            metrics.countBandwidth(service: service, route: route, direction: "ingress", bytes: requestBytes, consumer: consumer)
+            metrics.countBandwidth(service: service, route: route, direction: "egress", bytes: responseBytes, consumer: consumer)
         }
     }
 
