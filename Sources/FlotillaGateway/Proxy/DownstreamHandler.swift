@@ -375,7 +375,13 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             keepAlive = false
         }
         let connection = keepAlive ? (clientHTTP10 ? "keep-alive" : nil) : "close"
-        let bytes = ClientResponseHead.bytes(&head, plugins: plugins, requestID: exchange.requestID, connection: connection, allocator: loop.allocator)
+        let bytes = ClientResponseHead.bytes(
+            &head,
+            plugins: plugins,
+            requestID: exchange.requestID,
+            connection: connection,
+            allocator: loop.allocator
+        )
         responseBytes += bytes.readableBytes
         heldHead = bytes
     }

@@ -326,7 +326,13 @@ struct WireAccessTests {
                 // What a data plane measured: a plugin's exit, the upstream's answer or the gateway's own.
                 func outcome(_ response: GatewayPluginResponse?) -> ResponseOutcome {
                     if let response {
-                        return ResponseOutcome(status: response.status.code, source: .exit, requestBytes: 310, responseBytes: 95, upstreamLatency: nil)
+                        return ResponseOutcome(
+                            status: response.status.code,
+                            source: .exit,
+                            requestBytes: 310,
+                            responseBytes: 95,
+                            upstreamLatency: nil
+                        )
                     }
                     let answered = upstreamStatus != 502
                     return ResponseOutcome(

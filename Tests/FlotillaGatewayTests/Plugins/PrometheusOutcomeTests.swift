@@ -69,15 +69,38 @@ struct PrometheusOutcomeTests {
             await downClient.close()
 
             let metrics = try await Self.metrics(services) { $0.contains(#"route="down",code="502""#) }
-            #expect(metrics.contains(#"{service="backend",route="keyed",code="200",source="service",workspace="default",consumer=""} 2"#), "\(metrics)")
+            #expect(
+                metrics.contains(#"{service="backend",route="keyed",code="200",source="service",workspace="default",consumer=""} 2"#),
+                "\(metrics)"
+            )
             #expect(metrics.contains(#"{service="backend",route="keyed",code="401",source="exit",workspace="default",consumer=""} 1"#), "\(metrics)")
             #expect(metrics.contains(#"{service="gone",route="down",code="502",source="error",workspace="default",consumer=""} 1"#), "\(metrics)")
             // Kong's request_length and bytes_sent: every byte of the requests, heads included, and of the answers.
             let keyedIn = keyed.map(\.utf8.count).reduce(0, +)
-            #expect(metrics.contains(#"kong_bandwidth_bytes{service="backend",route="keyed",direction="ingress",workspace="default",consumer=""} \#(keyedIn)"#), "\(metrics)")
-            #expect(metrics.contains(#"kong_bandwidth_bytes{service="backend",route="keyed",direction="egress",workspace="default",consumer=""} \#(keyedAnswers.utf8.count)"#), "\(metrics)")
-            #expect(metrics.contains(#"kong_bandwidth_bytes{service="gone",route="down",direction="ingress",workspace="default",consumer=""} \#(down.utf8.count)"#), "\(metrics)")
-            #expect(metrics.contains(#"kong_bandwidth_bytes{service="gone",route="down",direction="egress",workspace="default",consumer=""} \#(downAnswer.utf8.count)"#), "\(metrics)")
+            #expect(
+                metrics.contains(
+                    #"kong_bandwidth_bytes{service="backend",route="keyed",direction="ingress",workspace="default",consumer=""} \#(keyedIn)"#
+                ),
+                "\(metrics)"
+            )
+            #expect(
+                metrics.contains(
+                    #"kong_bandwidth_bytes{service="backend",route="keyed",direction="egress",workspace="default",consumer=""} \#(keyedAnswers.utf8.count)"#
+                ),
+                "\(metrics)"
+            )
+            #expect(
+                metrics.contains(
+                    #"kong_bandwidth_bytes{service="gone",route="down",direction="ingress",workspace="default",consumer=""} \#(down.utf8.count)"#
+                ),
+                "\(metrics)"
+            )
+            #expect(
+                metrics.contains(
+                    #"kong_bandwidth_bytes{service="gone",route="down",direction="egress",workspace="default",consumer=""} \#(downAnswer.utf8.count)"#
+                ),
+                "\(metrics)"
+            )
             // The upstream answered two requests; the 401 and the 502 never had an upstream answer.
             #expect(metrics.contains(#"kong_upstream_latency_ms_count{service="backend",route="keyed",workspace="default"} 2"#), "\(metrics)")
             #expect(!metrics.contains(#"kong_upstream_latency_ms_count{service="gone""#), "\(metrics)")
