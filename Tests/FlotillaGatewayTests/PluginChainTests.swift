@@ -174,7 +174,7 @@ struct PluginChainWithoutSuspendingTests {
             """
                   - name: jwt
                   - name: rate-limiting
-                    config: {minute: 2}
+                    config: {hour: 2}
             """
         )
         let token = try await PyJWT.mint(
