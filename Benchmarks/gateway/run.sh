@@ -10,7 +10,8 @@
 # Environment: DURATION (15s), CONNECTIONS (64), THREADS (wrk's, 2), GATEWAY_THREADS (the gateway's --threads;
 # default one per core), FLOTILLA (path to the release binary), COMPARE (path to another build's binary: it runs as
 # a second gateway, measured in the same rounds, and the summary gives its ratio to FLOTILLA's: an A/B of two builds
-# on a noisy machine), SKIP_NIO=1 (leaves out the NIO plane's runs).
+# on a noisy machine; COMPARE_THREADS: its --threads, one per core unless set), SKIP_NIO=1 (leaves out the NIO
+# plane's runs).
 set -euo pipefail
 
 ROUNDS=${1:-2}
@@ -123,7 +124,7 @@ NIO_PID=$!
 PIDS+=("$NIO_PID")
 if [ -n "$COMPARE" ]; then
     setsid "$COMPARE" gateway --config "$WORK/gateway.yaml" --port "$COMPARE_PORT" --admin-port "$COMPARE_ADMIN_PORT" \
-        --host 127.0.0.1 ${GATEWAY_THREADS:+--threads "$GATEWAY_THREADS"} >"$WORK/logs/gateway-compare.log" 2>&1 &
+        --host 127.0.0.1 ${COMPARE_THREADS:+--threads "$COMPARE_THREADS"} >"$WORK/logs/gateway-compare.log" 2>&1 &
     COMPARE_PID=$!
     PIDS+=("$COMPARE_PID")
 fi

@@ -36,6 +36,9 @@ final class EpollClient: EpollSocket {
     private var exchange: Exchange?
     /// While no request is in progress: when the client must have sent its next request.
     private var idleDeadline: NIODeadline
+    /// The last read filled its room and reading stopped there: the socket may hold more, such as the rest of a head
+    /// the buffer's end cut (read before that head is parsed again, not handed to NIO as a head in pieces).
+    private var socketMayHoldMore = false
     /// Output this large holds the upstream's reads until the client takes it.
     private static let outputHighWater = 256 * 1024
     /// Unanswered pipelined input this large stops reading from the client.
@@ -117,25 +120,43 @@ final class EpollClient: EpollSocket {
 
     // MARK: Reading requests
 
+    /// Reads until the socket is empty (its descriptor is edge-triggered: nothing reports bytes that were already
+    /// there) and starts the requests read. When the connection cannot take more (``inputHighWater`` unanswered, the
+    /// client not reading its answers) while the socket may hold more, reads pause; resuming them re-arms the
+    /// descriptor, and epoll then reports what waits.
     func readable() {
-        guard isOpen else { return }
-        let result = inbound.read(from: fd, reserving: 8192)
-        if result <= 0 {
-            if result < 0, errno == EAGAIN || errno == EINTR { return }
-            closeNow()
-            return
-        }
-        if exchange == nil, waiting == nil {
-            handleRequests()
-        } else if inbound.readableBytes >= Self.inputHighWater {
-            pauseReads()
+        while isOpen, !readsPaused {
+            var empty = false
+            while inbound.readableBytes < Self.inputHighWater {
+                let (result, filledRoom) = inbound.read(from: fd, reserving: 8192)
+                if result <= 0 {
+                    if result < 0, errno == EINTR { continue }
+                    if result < 0, errno == EAGAIN {
+                        empty = true
+                        break
+                    }
+                    closeNow()
+                    return
+                }
+                if !filledRoom {
+                    empty = true
+                    break
+                }
+            }
+            socketMayHoldMore = !empty
+            if exchange == nil, waiting == nil { handleRequests() }
+            guard isOpen, socketMayHoldMore, !closeWhenSent, !handOffWhenSent else { return }
+            if inbound.readableBytes >= Self.inputHighWater || outbound.readableBytes >= Self.outputHighWater {
+                pauseReads()
+                return
+            }
         }
     }
 
     /// Starts the buffered requests, one at a time: those the plugins answer at once go on to the next; it stops at
     /// one that is proxied or waits for its plugins. Then sends what was answered.
     private func handleRequests() {
-        while isOpen, exchange == nil, waiting == nil, !closeWhenSent, !handOffWhenSent, inbound.readableBytes > 0 {
+        requests: while isOpen, exchange == nil, waiting == nil, !closeWhenSent, !handOffWhenSent, inbound.readableBytes > 0 {
             if outbound.readableBytes >= Self.outputHighWater {
                 // The client is not taking the answers already made: the next request waits for it.
                 writeOutbound()
@@ -144,6 +165,10 @@ final class EpollClient: EpollSocket {
             }
             let outcome = inbound.withUnsafeReadableBytes { PlainRequestHead.parse($0) }
             switch outcome {
+            case .incomplete where socketMayHoldMore:
+                // The rest is likely read already by the kernel: it is read before this head is parsed again.
+                if readsPaused { resumeReads() }
+                break requests
             case .incomplete, .notPlain:
                 handOff()
             case .plain(let head):

@@ -142,6 +142,11 @@ final class EpollLoop {
         Int(fd) < sockets.count ? sockets[Int(fd)] : nil
     }
 
+    /// Watches a client or upstream connection, edge-triggered (as nginx does): epoll reports a descriptor when
+    /// something new happens on it, not on every wait while it stays ready, which spares the kernel a poll of every
+    /// socket handled in the last wake. So a socket's owner reads until a read comes back short, or stops watching
+    /// for input (``watch(_:events:)`` without `EPOLLIN`): watching again re-arms the descriptor, and epoll then
+    /// reports what is already waiting.
     func register(_ fd: Int32, _ socket: any EpollSocket, events: UInt32) {
         let slot = Int(fd)
         if slot >= sockets.count {
@@ -150,14 +155,14 @@ final class EpollLoop {
         }
         sockets[slot] = socket
         interests[slot] = events
-        _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, fd, events)
+        _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, fd, events | EPOLLET.rawValue)
     }
 
     func watch(_ fd: Int32, events: UInt32) {
         let slot = Int(fd)
         guard slot < interests.count, interests[slot] != events else { return }
         interests[slot] = events
-        _ = flotilla_epoll_control(epoll, EPOLL_CTL_MOD, fd, events)
+        _ = flotilla_epoll_control(epoll, EPOLL_CTL_MOD, fd, events | EPOLLET.rawValue)
     }
 
     /// Forgets `fd` (leaves the epoll set); the caller closes it or hands it on.

@@ -98,45 +98,53 @@ final class EpollUpstream: EpollSocket {
         writeUnsent()
     }
 
+    /// Reads until the socket is empty (its descriptor is edge-triggered) or reads pause (the client is not taking
+    /// the response as fast), handing the response's parts to the client.
     func readable() {
         if isConnecting {
             writable()
             return
         }
-        inbound.clear()
-        let result = inbound.read(from: fd, reserving: 16384)
-        if result <= 0 {
-            if result < 0, errno == EAGAIN || errno == EINTR { return }
-            upstreamClosed()
-            return
-        }
-        guard let client else {
-            // Bytes on an idle connection: not HTTP this proxy asked for.
-            closeNow()
-            return
-        }
-        do {
-            while let event = try framer.next(&inbound) {
-                switch consume event {
-                case .head(var head): client.upstreamHead(&head)
-                case .body(let part): client.upstreamBody(part)
-                case .end:
-                    let reusable = inbound.readableBytes == 0
-                    self.client = nil
-                    client.upstreamEnd(reusable: reusable)
-                    if !reusable { closeNow() }
-                    client.flush()
-                    return
-                }
-                if self.client == nil { return }
+        while isOpen {
+            inbound.clear()
+            let (result, filledRoom) = inbound.read(from: fd, reserving: 16384)
+            if result <= 0 {
+                if result < 0, errno == EINTR { continue }
+                if result < 0, errno == EAGAIN { return }
+                upstreamClosed()
+                return
             }
-        } catch {
-            self.client = nil
-            closeNow()
-            client.upstreamInvalid(String(describing: error))
-            return
+            guard let client else {
+                // Bytes on an idle connection: not HTTP this proxy asked for.
+                closeNow()
+                return
+            }
+            do {
+                while let event = try framer.next(&inbound) {
+                    switch consume event {
+                    case .head(var head): client.upstreamHead(&head)
+                    case .body(let part): client.upstreamBody(part)
+                    case .end:
+                        // Reused only when the socket is known to be empty: bytes after a response are not HTTP
+                        // this proxy asked for, and on an edge-triggered descriptor nothing would report them.
+                        let reusable = inbound.readableBytes == 0 && !filledRoom
+                        self.client = nil
+                        client.upstreamEnd(reusable: reusable)
+                        if !reusable { closeNow() }
+                        client.flush()
+                        return
+                    }
+                    if self.client == nil { return }
+                }
+            } catch {
+                self.client = nil
+                closeNow()
+                client.upstreamInvalid(String(describing: error))
+                return
+            }
+            client.flush()
+            guard filledRoom, !readsPaused, self.client != nil else { return }
         }
-        client.flush()
     }
 
     private func upstreamClosed() {

@@ -56,6 +56,33 @@ final class RawClientConnection: Sendable {
         try await waitUntil { RawResponses.split($0, headOnly: headOnly).count >= count }
     }
 
+    /// Waits until `count` status lines (`HTTP/1.1 `) have arrived, looking every 100 ms: for floods of responses,
+    /// where splitting the text every 10 ms would keep a thread of the test pool busy.
+    @discardableResult
+    func waitForStatusLines(_ count: Int, timeout: TimeAmount) async throws -> String {
+        let deadline = NIODeadline.now() + timeout
+        while Self.statusLines(in: inbox.bytes) < count {
+            guard NIODeadline.now() < deadline else { throw TimedOut(received: received) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return received
+    }
+
+    private static func statusLines(in bytes: [UInt8]) -> Int {
+        let marker = Array("HTTP/1.1 ".utf8)
+        var found = 0
+        var index = 0
+        while index + marker.count <= bytes.count {
+            if bytes[index] == marker[0], bytes[index..<index + marker.count].elementsEqual(marker) {
+                found += 1
+                index += marker.count
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+
     /// Waits until the gateway closes the connection and returns everything received.
     @discardableResult
     func waitForClose(timeout: TimeAmount = .seconds(5)) async throws -> String {
