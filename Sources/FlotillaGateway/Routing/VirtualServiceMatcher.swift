@@ -11,7 +11,8 @@ struct CompiledVirtualService: Sendable {
     let service: VirtualService
     let rules: [Rule]
 
-    /// The first rule matching the request, with the length of the matched uri prefix (for rewrite), if any.
+    /// The first rule matching the request, with the length in UTF-8 bytes of the matched uri prefix (for rewrite), if
+    /// any.
     func match(method: String, path: Substring, headers: RequestHeaderLookup) -> (Rule, prefixLength: Int?)? {
         for rule in rules {
             if rule.matches.isEmpty { return (rule, nil) }
@@ -21,9 +22,18 @@ struct CompiledVirtualService: Sendable {
         }
         return nil
     }
+
+    /// `path` rewritten by a rule's `rewrite.uri`: the matched prefix (`prefixLength` bytes) replaced, or the whole
+    /// path when the match was not a prefix.
+    static func rewrite(_ path: String, prefixLength: Int?, with rewrite: String) -> String {
+        let rewritten = prefixLength.map { rewrite + Substring(path.utf8.dropFirst($0)) } ?? rewrite
+        return rewritten.isEmpty ? "/" : rewritten
+    }
 }
 
-/// One compiled Istio `match:` entry.
+/// One compiled Istio `match:` entry. Values are compared as Envoy compares them: byte for byte (Swift's `==` and
+/// `hasPrefix` compare Characters, under which `/cafe` is no prefix of `/cafe` + a combining accent, and `/café`
+/// precomposed equals it decomposed).
 struct CompiledMatch: Sendable {
     enum Condition: Sendable {
         case exact(String)
@@ -40,8 +50,8 @@ struct CompiledMatch: Sendable {
 
         func holds(_ value: String) -> Bool {
             switch self {
-            case .exact(let expected): return value == expected
-            case .prefix(let prefix): return value.hasPrefix(prefix)
+            case .exact(let expected): return value.utf8.elementsEqual(expected.utf8)
+            case .prefix(let prefix): return value.utf8.starts(with: prefix.utf8)
             case .regex(let regex): return regex.matchesWhole(value)
             }
         }
@@ -56,8 +66,8 @@ struct CompiledMatch: Sendable {
         let uri = match.uri.map { uri -> StringMatch in
             guard match.ignoreUriCase else { return uri }
             switch uri {
-            case .exact(let value): return .exact(value.lowercased())
-            case .prefix(let value): return .prefix(value.lowercased())
+            case .exact(let value): return .exact(Self.asciiLowercased(value))
+            case .prefix(let value): return .prefix(Self.asciiLowercased(value))
             case .regex: return uri
             }
         }
@@ -67,16 +77,22 @@ struct CompiledMatch: Sendable {
         self.ignoreUriCase = match.ignoreUriCase
     }
 
-    /// Nil when the match fails; otherwise the matched uri prefix length (0 when not a prefix match).
+    /// Nil when the match fails; otherwise the matched uri prefix's length in UTF-8 bytes (nil when not a prefix match).
     func evaluate(method requestMethod: String, path: Substring, headers lookup: RequestHeaderLookup) -> Int?? {
         if let method, !method.holds(requestMethod) { return nil }
         for (name, condition) in headers {
             guard let value = lookup(name), condition.holds(value) else { return nil }
         }
         guard let uri else { return .some(nil) }
-        let text = ignoreUriCase ? path.lowercased() : String(path)
+        let text = ignoreUriCase ? Self.asciiLowercased(path) : String(path)
         guard uri.holds(text) else { return nil }
-        if case .prefix(let prefix) = uri { return .some(prefix.count) }
+        if case .prefix(let prefix) = uri { return .some(prefix.utf8.count) }
         return .some(nil)
+    }
+
+    /// `ignoreUriCase` folds ASCII letters only, as Envoy does: the length of every byte sequence stays the same, so a
+    /// prefix matched in the folded path has the same length in the path itself.
+    static func asciiLowercased(_ text: some StringProtocol) -> String {
+        String(decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }

@@ -210,10 +210,7 @@ public final class GatewaySnapshot: Sendable {
                 pick -= destination.weight
             }
         }
-        if let rewrite = rule.rule.rewriteURI {
-            path = prefixLength.map { rewrite + path.dropFirst($0) } ?? rewrite
-            if path.isEmpty { path = "/" }
-        }
+        if let rewrite = rule.rule.rewriteURI { path = CompiledVirtualService.rewrite(path, prefixLength: prefixLength, with: rewrite) }
         if let timeout = rule.rule.timeout { target.readTimeout = TimeAmount(timeout) }
         if let retries = rule.rule.retries {
             target.retries = retries.attempts
