@@ -5,7 +5,9 @@ import Testing
 
 /// The gateway's raw-bytes data plane end to end: a real gateway in front of a ``ScriptedUpstream`` that answers
 /// with exactly the bytes a test chooses (broken ones too), and a raw client that sees exactly what the gateway
-/// sends back.
+/// sends back. `read_timeout` is a minute, far beyond every wait here: an upstream's close the gateway failed to see
+/// (its last bytes and its close reported in one edge-triggered event) would show as a test timing out, not be
+/// covered by the read timeout closing the connection a little later.
 @Suite("Raw upstream responses through the gateway")
 struct RawUpstreamTests {
     static func config(_ port: Int) -> String {
@@ -14,7 +16,7 @@ struct RawUpstreamTests {
         services:
           - name: scripted
             url: http://127.0.0.1:\(port)
-            read_timeout: 3000
+            read_timeout: 60000
             routes:
               - name: scripted-route
                 paths: [/raw]

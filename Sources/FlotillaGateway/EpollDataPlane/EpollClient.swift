@@ -124,7 +124,7 @@ final class EpollClient: EpollSocket {
     /// there) and starts the requests read. When the connection cannot take more (``inputHighWater`` unanswered, the
     /// client not reading its answers) while the socket may hold more, reads pause; resuming them re-arms the
     /// descriptor, and epoll then reports what waits.
-    func readable() {
+    func readable(peerClosed: Bool) {
         while isOpen, !readsPaused {
             var empty = false
             while inbound.readableBytes < Self.inputHighWater {
@@ -138,7 +138,7 @@ final class EpollClient: EpollSocket {
                     closeNow()
                     return
                 }
-                if !filledRoom {
+                if !filledRoom, !peerClosed {
                     empty = true
                     break
                 }

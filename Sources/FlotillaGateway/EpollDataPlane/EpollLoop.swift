@@ -6,7 +6,10 @@ import Synchronization
 
 /// Something registered in an ``EpollLoop``: told when its descriptor is readable (or closed) and writable.
 protocol EpollSocket: AnyObject {
-    func readable()
+    /// `peerClosed`: the event says the peer closed or reset (`EPOLLRDHUP`, `EPOLLHUP`, `EPOLLERR`). Descriptors are
+    /// edge-triggered, so that close is reported once, maybe with the last bytes: the socket is read until a read
+    /// returns 0 or fails, not only until one comes back short.
+    func readable(peerClosed: Bool)
     func writable()
     /// The loop's tick (every 100 ms): deadlines.
     func tick(now: NIODeadline)
@@ -83,7 +86,8 @@ final class EpollLoop {
                     continue
                 }
                 guard let socket = socket(fd) else { continue }
-                if mask & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue | EPOLLRDHUP.rawValue) != 0 { socket.readable() }
+                let closing = mask & (EPOLLHUP.rawValue | EPOLLERR.rawValue | EPOLLRDHUP.rawValue)
+                if mask & EPOLLIN.rawValue != 0 || closing != 0 { socket.readable(peerClosed: closing != 0) }
                 if mask & EPOLLOUT.rawValue != 0, let again = self.socket(fd), again === socket { socket.writable() }
             }
             if now - lastTick >= .milliseconds(Int64(Self.tickMilliseconds)) {

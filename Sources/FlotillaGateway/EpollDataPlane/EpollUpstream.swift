@@ -100,7 +100,7 @@ final class EpollUpstream: EpollSocket {
 
     /// Reads until the socket is empty (its descriptor is edge-triggered) or reads pause (the client is not taking
     /// the response as fast), handing the response's parts to the client.
-    func readable() {
+    func readable(peerClosed: Bool) {
         if isConnecting {
             writable()
             return
@@ -125,9 +125,10 @@ final class EpollUpstream: EpollSocket {
                     case .head(var head): client.upstreamHead(&head)
                     case .body(let part): client.upstreamBody(part)
                     case .end:
-                        // Reused only when the socket is known to be empty: bytes after a response are not HTTP
-                        // this proxy asked for, and on an edge-triggered descriptor nothing would report them.
-                        let reusable = inbound.readableBytes == 0 && !filledRoom
+                        // Reused only when the socket is known to be empty and open: bytes after a response are not
+                        // HTTP this proxy asked for, and on an edge-triggered descriptor nothing would report them
+                        // (or the close) again.
+                        let reusable = inbound.readableBytes == 0 && !filledRoom && !peerClosed
                         self.client = nil
                         client.upstreamEnd(reusable: reusable)
                         if !reusable { closeNow() }
@@ -143,7 +144,7 @@ final class EpollUpstream: EpollSocket {
                 return
             }
             client.flush()
-            guard filledRoom, !readsPaused, self.client != nil else { return }
+            guard filledRoom || peerClosed, !readsPaused, self.client != nil else { return }
         }
     }
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FlotillaTesting
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -178,6 +179,62 @@ struct EpollDataPlaneTests {
         }
         await client.close()
         try await gateway.stop()
+    }
+
+    /// An upstream that answers with a close-delimited body and closes, the body and the close in one TCP segment
+    /// (`TCP_CORK` holds the bytes until `shutdown` sends them with the FIN): epoll reports the bytes and the close
+    /// in one edge-triggered event.
+    static let corkedUpstream = """
+        import socket, sys
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", int(sys.argv[1])))
+        server.listen(16)
+        while True:
+            connection, _ = server.accept()
+            data = b""
+            while b"\\r\\n\\r\\n" not in data:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            if data:
+                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+                connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nall of it")
+                connection.shutdown(socket.SHUT_WR)
+            connection.close()
+        """
+
+    @Test("an upstream's last bytes and its close in one segment: the body ends at the close, long before read_timeout")
+    func closeInTheSameSegment() async throws {
+        let port = try FreePort.next()
+        let upstream = try await PythonServer.start(port: port, ["-c", Self.corkedUpstream, String(port)])
+        let yaml = """
+            _format_version: "3.0"
+            services:
+              - name: corked
+                url: http://127.0.0.1:\(port)
+                read_timeout: 60000
+                routes:
+                  - name: corked
+                    paths: [/corked]
+            """
+        let gateway = try await GatewayFixture.start(yaml, threads: 2, plugins: .kong(PluginServices())) { $0.dataPlane = .epoll }
+        do {
+            for _ in 0..<3 {
+                let client = try await RawClientConnection.connect(port: gateway.port)
+                try await client.send(Self.get("/corked/x"))
+                // Missed, the close would end the response only at read_timeout, a minute later.
+                let text = try await client.waitForClose(timeout: .seconds(10))
+                #expect(RawResponses.whole(text)?.body == "all of it", "\(text.debugDescription)")
+                await client.close()
+            }
+            #expect(gateway.server.epollHandOffs == 0)
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+        upstream.stop()
     }
 
     @Test("a large response reaches a client whole through the epoll plane (writes that do not fit wait for the client)")
