@@ -71,6 +71,12 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
     private var adoptedPlugins: AppliedPlugins?
     /// The body limit for this request (the server's, or request-size-limiting's if smaller).
     private var bodyLimit: Int?
+    /// Who refuses a body past `bodyLimit`: request-size-limiting (a plugin's exit) when its limit is the one that
+    /// binds, else the gateway.
+    private var bodyLimitSource: GatewayResponseSource {
+        guard let limit = bodyLimit, let pluginLimit = plugins?.exchange.maximumBodyBytes, pluginLimit == limit else { return .error }
+        return .exit
+    }
 
     init(
         runtime: GatewayRuntime,
@@ -139,7 +145,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
                 exchange = nil
                 discardingBody = true
                 keepAlive = false
-                respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge)
+                respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge, source: bodyLimitSource)
                 return
             }
             if discardingBody { return }
@@ -324,7 +330,7 @@ final class DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandler, De
             self.exchange = nil
             exchange.downstreamClosed()
             discardingBody = !requestEnded
-            respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge)
+            respondError(.payloadTooLarge, GatewayErrorResponse.tooLarge, source: bodyLimitSource)
             return
         }
         exchange.replaceRequestHeaders(updated.request.headerFields)

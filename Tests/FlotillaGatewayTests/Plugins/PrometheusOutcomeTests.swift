@@ -111,6 +111,54 @@ struct PrometheusOutcomeTests {
         try await gateway.stop()
     }
 
+    @Test("a streamed body past request-size-limiting's limit is the plugin's exit; past the gateway's own limit, an error")
+    func bodyLimitSource() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let services = PluginServices()
+        let building = PluginBuilding { consumers in
+            GatewayPluginFactory(consumers: consumers, services: services, builders: GatewayPluginFactory.kongPlugins)
+        }
+        let yaml = """
+            _format_version: "3.0"
+            services:
+              - name: backend
+                url: http://127.0.0.1:\(upstream.port)
+                routes:
+                  - name: small
+                    paths: [/small]
+                    plugins:
+                      - name: request-size-limiting
+                        config: {allowed_payload_size: 1, size_unit: kilobytes}
+                  - name: open
+                    paths: [/open]
+            plugins:
+              - name: prometheus
+                config: {status_code_metrics: true}
+            """
+        let gateway = try await GatewayFixture.start(yaml, plugins: building) { $0.maxRequestBodySize = 4_096 }
+        do {
+            // Chunked: no length to refuse up front, so the proxy counts the body as it streams.
+            let chunk = String(repeating: "x", count: 3_000)
+            for path in ["/small/a", "/open/b"] {
+                let body = path == "/small/a" ? chunk : chunk + chunk
+                let size = String(body.utf8.count, radix: 16)
+                let client = try await RawClientConnection.connect(port: gateway.port)
+                try await client.send(
+                    "POST \(path) HTTP/1.1\r\nHost: gateway.test\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\n\(body)\r\n0\r\n\r\n"
+                )
+                let answer = try await client.waitForResponses(1)
+                #expect(RawResponses.split(answer).first?.status == 413, "\(path)")
+                await client.close()
+            }
+            let metrics = try await Self.metrics(services) { $0.contains(#"route="open",code="413""#) }
+            #expect(metrics.contains(#"{service="backend",route="small",code="413",source="exit",workspace="default",consumer=""} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"{service="backend",route="open",code="413",source="error",workspace="default",consumer=""} 1"#), "\(metrics)")
+        } catch {
+            Issue.record(error)
+        }
+        try await gateway.stop()
+    }
+
     static func get(_ path: String, extra: String = "") -> String {
         "GET \(path) HTTP/1.1\r\nHost: gateway.test\r\n\(extra)\r\n"
     }
