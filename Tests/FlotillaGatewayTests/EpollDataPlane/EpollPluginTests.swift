@@ -185,9 +185,6 @@ struct EpollPluginTests {
     func prometheusOnBytes() async throws {
         let upstream = try await TestUpstream.start(name: "up")
         let services = PluginServices()
-        let building = PluginBuilding { consumers in
-            GatewayPluginFactory(consumers: consumers, services: services, builders: GatewayPluginFactory.kongPlugins)
-        }
         let yaml = """
             _format_version: "3.0"
             services:
@@ -206,7 +203,7 @@ struct EpollPluginTests {
                 keyauth_credentials:
                   - key: alice-key
             """
-        let gateway = try await GatewayFixture.start(yaml, plugins: building) { $0.dataPlane = .epoll }
+        let gateway = try await GatewayFixture.start(yaml, plugins: .kong(services)) { $0.dataPlane = .epoll }
         let client = try await RawClientConnection.connect(port: gateway.port)
         do {
             let key = "apikey: alice-key\r\n"
@@ -216,9 +213,7 @@ struct EpollPluginTests {
             // The first key goes the usual way (and is remembered); the second request runs on bytes.
             #expect(gateway.server.epollRequestsWithAccessOnBytes >= 1)
             #expect(gateway.server.epollHandOffs == 0)
-            var text: [UInt8] = []
-            services.metricsRegistry.emit(into: &text)
-            let metrics = String(decoding: text, as: UTF8.self)
+            let metrics = services.metricsText
             #expect(
                 metrics.contains(
                     #"kong_http_requests_total{service="backend",route="keyed",code="200",source="service",workspace="default",consumer="alice"} 2"#

@@ -366,9 +366,7 @@ struct WireAccessTests {
         #expect(onBytes >= 30)
         // Every counter, and how many latencies each histogram holds (their values differ: the clocks differ).
         func counts(_ services: PluginServices) -> [String] {
-            var text: [UInt8] = []
-            services.metricsRegistry.emit(into: &text)
-            return String(decoding: text, as: UTF8.self).split(separator: "\n").map(String.init)
+            services.metricsText.split(separator: "\n").map(String.init)
                 .filter { $0.hasPrefix("kong_http_requests_total{") || $0.hasPrefix("kong_bandwidth_bytes{") || $0.contains("_count{") }
                 .sorted()
         }

@@ -22,9 +22,6 @@ struct PrometheusOutcomeTests {
         let upstream = try await TestUpstream.start(name: "up")
         let deadPort = try FreePort.next()
         let services = PluginServices()
-        let building = PluginBuilding { consumers in
-            GatewayPluginFactory(consumers: consumers, services: services, builders: GatewayPluginFactory.kongPlugins)
-        }
         let yaml = """
             _format_version: "3.0"
             services:
@@ -49,7 +46,7 @@ struct PrometheusOutcomeTests {
                 keyauth_credentials:
                   - key: alice-key
             """
-        let gateway = try await GatewayFixture.start(yaml, plugins: building) { $0.dataPlane = plane }
+        let gateway = try await GatewayFixture.start(yaml, plugins: .kong(services)) { $0.dataPlane = plane }
         do {
             let key = "apikey: alice-key\r\n"
             let keyed = [
@@ -68,7 +65,7 @@ struct PrometheusOutcomeTests {
             #expect(RawResponses.split(downAnswer).map(\.status) == [502])
             await downClient.close()
 
-            let metrics = try await Self.metrics(services) { $0.contains(#"route="down",code="502""#) }
+            let metrics = try await services.metricsText(once: { $0.contains(#"route="down",code="502""#) })
             #expect(
                 metrics.contains(#"{service="backend",route="keyed",code="200",source="service",workspace="default",consumer=""} 2"#),
                 "\(metrics)"
@@ -115,9 +112,6 @@ struct PrometheusOutcomeTests {
     func bodyLimitSource() async throws {
         let upstream = try await TestUpstream.start(name: "up")
         let services = PluginServices()
-        let building = PluginBuilding { consumers in
-            GatewayPluginFactory(consumers: consumers, services: services, builders: GatewayPluginFactory.kongPlugins)
-        }
         let yaml = """
             _format_version: "3.0"
             services:
@@ -135,7 +129,7 @@ struct PrometheusOutcomeTests {
               - name: prometheus
                 config: {status_code_metrics: true}
             """
-        let gateway = try await GatewayFixture.start(yaml, plugins: building) { $0.maxRequestBodySize = 4_096 }
+        let gateway = try await GatewayFixture.start(yaml, plugins: .kong(services)) { $0.maxRequestBodySize = 4_096 }
         do {
             // Chunked: no length to refuse up front, so the proxy counts the body as it streams.
             let chunk = String(repeating: "x", count: 3_000)
@@ -150,7 +144,7 @@ struct PrometheusOutcomeTests {
                 #expect(RawResponses.split(answer).first?.status == 413, "\(path)")
                 await client.close()
             }
-            let metrics = try await Self.metrics(services) { $0.contains(#"route="open",code="413""#) }
+            let metrics = try await services.metricsText(once: { $0.contains(#"route="open",code="413""#) })
             #expect(metrics.contains(#"{service="backend",route="small",code="413",source="exit",workspace="default",consumer=""} 1"#), "\(metrics)")
             #expect(metrics.contains(#"{service="backend",route="open",code="413",source="error",workspace="default",consumer=""} 1"#), "\(metrics)")
         } catch {
@@ -161,19 +155,5 @@ struct PrometheusOutcomeTests {
 
     static func get(_ path: String, extra: String = "") -> String {
         "GET \(path) HTTP/1.1\r\nHost: gateway.test\r\n\(extra)\r\n"
-    }
-
-    /// The registry's text once `ready` holds for it (the log phase runs as the response leaves).
-    static func metrics(_ services: PluginServices, until ready: (String) -> Bool) async throws -> String {
-        for _ in 0..<200 {
-            var text: [UInt8] = []
-            services.metricsRegistry.emit(into: &text)
-            let metrics = String(decoding: text, as: UTF8.self)
-            if ready(metrics) { return metrics }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        var text: [UInt8] = []
-        services.metricsRegistry.emit(into: &text)
-        return String(decoding: text, as: UTF8.self)
     }
 }
