@@ -2,6 +2,8 @@
 #include "CFlotillaEpoll.h"
 #ifdef __linux__
 #include <errno.h>
+#include <pthread.h>
+#include <string.h>
 
 int flotilla_accept(int listener) {
     return accept4(listener, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -23,5 +25,12 @@ int flotilla_epoll_wait(int epoll, int *fds, unsigned int *masks, int capacity, 
         masks[index] = events[index].events;
     }
     return count;
+}
+
+void flotilla_name_current_thread(const char *name) {
+    char kept[16];
+    strncpy(kept, name, sizeof kept - 1);
+    kept[sizeof kept - 1] = 0;
+    pthread_setname_np(pthread_self(), kept);
 }
 #endif

@@ -1,5 +1,5 @@
 // The Linux calls the gateway's epoll data plane makes, which Glibc's Swift module does not export
-// (epoll, eventfd, accept4). Kept in a target of its own: the only C in Flotilla.
+// (epoll, eventfd, accept4, naming a thread). Kept in a target of its own: the only C in Flotilla.
 #ifndef C_FLOTILLA_EPOLL_H
 #define C_FLOTILLA_EPOLL_H
 #ifdef __linux__
@@ -17,5 +17,8 @@ int flotilla_epoll_control(int epoll, int operation, int fd, unsigned int events
 
 /// Waits for events; writes each ready descriptor and its events to `fds` and `masks`. Returns the count, or -1.
 int flotilla_epoll_wait(int epoll, int *fds, unsigned int *masks, int capacity, int timeout_ms);
+
+/// Names the calling thread (what `top -H`, `ps -L` and `perf` show); the kernel keeps its first 15 bytes.
+void flotilla_name_current_thread(const char *name);
 #endif
 #endif

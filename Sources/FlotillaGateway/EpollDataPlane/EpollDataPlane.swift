@@ -119,10 +119,12 @@ final class EpollDataPlane: Sendable {
         for index in 0..<threads {
             finished.enter()
             let thread = Thread {
+                // Named from inside the thread (Foundation's `Thread.name`, set from outside, never reached the
+                // kernel on Linux), so `top -H` and `perf` show which loop is which.
+                flotilla_name_current_thread("flotilla-io-\(index)")
                 EpollLoop(plane: shared, index: index).run()
                 finished.leave()
             }
-            thread.name = "flotilla-epoll-\(index)"
             thread.start()
         }
         return EpollDataPlane(shared: shared, localAddress: address, finished: finished)
