@@ -34,6 +34,11 @@ struct GatewayCommand: AsyncParsableCommand {
             "epoll (default): plain requests on plain routes skip SwiftNIO's channel pipeline (Linux only; elsewhere as nio); nio: everything on SwiftNIO."
     ) var dataPlane: GatewayDataPlane = .epoll
     @Option(
+        name: .customLong("io-uring"),
+        help:
+            "on (default): the epoll plane sends each wake's answers in one io_uring call; off: a send(2) per socket (also what happens where the kernel refuses io_uring)."
+    ) var ioUring: Switch = .on
+    @Option(
         name: .long,
         help: "The registry (Consul HTTP API) answering NAME.service.consul hosts (default: REGISTRY_URL, else CONSUL_HTTP_ADDR)."
     ) var registry: String?
@@ -43,7 +48,14 @@ struct GatewayCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("flotilla: --port and --admin-port must be from 0 to 65535\n".utf8))
             throw ExitCode(78)
         }
-        let options = GatewayServerOptions(host: host, port: port, maxRequestBodySize: maxBodySize, threads: threads, dataPlane: dataPlane)
+        let options = GatewayServerOptions(
+            host: host,
+            port: port,
+            maxRequestBodySize: maxBodySize,
+            threads: threads,
+            dataPlane: dataPlane,
+            sendsThroughIOUring: ioUring == .on
+        )
         let app = GatewayApp(
             configurationPath: config,
             options: options,
@@ -61,3 +73,9 @@ struct GatewayCommand: AsyncParsableCommand {
 }
 
 extension GatewayDataPlane: ExpressibleByArgument {}
+
+/// An option that is on or off (`--io-uring off`).
+enum Switch: String, CaseIterable, ExpressibleByArgument {
+    case on
+    case off
+}

@@ -10,7 +10,7 @@ import NIOHTTP1
 /// started, hands the connection (with the request, unanswered, and the plugins' outcome if they ran) to the NIO
 /// data plane, which then owns it: so every case the NIO plane answers is answered the same way here, by the NIO
 /// plane, and no plugin runs twice for one request.
-final class EpollClient: EpollSocket {
+final class EpollClient: EpollSocket, EndOfWakeWriter {
     /// Strong: the loop's socket table lets go of the client when it closes or leaves.
     let loop: EpollLoop
     let fd: Int32
@@ -21,7 +21,8 @@ final class EpollClient: EpollSocket {
     @exclusivity(unchecked) private var outbound: ByteBuffer
     private var writeWatched = false
     private var readsPaused = false
-    private var isOpen = true
+    private(set) var isOpen = true
+    var writeQueued = false
     private var closeWhenSent = false
     private var handOffWhenSent = false
     /// The access phase already run for the request a deferred hand-off leaves unanswered.
@@ -158,10 +159,9 @@ final class EpollClient: EpollSocket {
     private func handleRequests() {
         requests: while isOpen, exchange == nil, waiting == nil, !closeWhenSent, !handOffWhenSent, inbound.readableBytes > 0 {
             if outbound.readableBytes >= Self.outputHighWater {
-                // The client is not taking the answers already made: the next request waits for it.
-                writeOutbound()
-                if outbound.readableBytes >= Self.outputHighWater { return }
-                continue
+                // The client is not taking the answers already made: the next request waits until they are sent.
+                sendOutput()
+                return
             }
             let outcome = inbound.withUnsafeReadableBytes { PlainRequestHead.parse($0) }
             switch outcome {
@@ -175,7 +175,7 @@ final class EpollClient: EpollSocket {
                 start(head)
             }
         }
-        if isOpen, outbound.readableBytes > 0 { writeOutbound() }
+        if isOpen { sendOutput() }
     }
 
     private func start(_ head: PlainRequestHead) {
@@ -558,47 +558,66 @@ final class EpollClient: EpollSocket {
 
     // MARK: Writing
 
-    /// Sends what the response added to the output, then starts the next pipelined request.
+    /// Sends what the response added to the output (when the loop's wake ends), and starts the next pipelined
+    /// request.
     func flush() {
         guard isOpen else { return }
-        writeOutbound()
-        // The next pipelined request waits while the client is not taking the answers already made.
+        if outbound.readableBytes > 0 { sendOutput() } else { outputSent() }
+        startNextRequest()
+    }
+
+    /// The next pipelined request, unless the client is not taking the answers already made.
+    private func startNextRequest() {
         guard isOpen, exchange == nil, outbound.readableBytes < Self.outputHighWater else { return }
         if readsPaused { resumeReads() }
         handleRequests()
     }
 
-    private func writeOutbound() {
-        while outbound.readableBytes > 0 {
-            let written = outbound.withUnsafeReadableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN { break }
+    /// Queues the output for the end of the wake; while there is too much of it, the upstream's reads wait.
+    private func sendOutput() {
+        guard outbound.readableBytes > 0 else { return }
+        loop.writes.add(self)
+        if outbound.readableBytes >= Self.outputHighWater { exchange?.upstream?.pauseReads() }
+    }
+
+    var bytesToWrite: ByteBuffer? { outbound }
+
+    /// Everything answered so far is sent: the upstream may read on, and a connection to close or hand off goes.
+    private func outputSent() {
+        outbound.clear()
+        if writeWatched {
+            writeWatched = false
+            updateInterest()
+        }
+        exchange?.upstream?.resumeReads()
+        if closeWhenSent {
+            closeNow()
+        } else if handOffWhenSent {
+            handOff()
+        }
+    }
+
+    func written(_ result: Int) {
+        if result < 0 {
+            guard result == -Int(EAGAIN) || result == -Int(EINTR) else {
                 closeNow()
                 return
             }
-            outbound.moveReaderIndex(forwardBy: written)
+        } else {
+            outbound.moveReaderIndex(forwardBy: result)
             exchange?.unsentHeadOffset = nil
         }
         if outbound.readableBytes == 0 {
-            outbound.clear()
-            if writeWatched {
-                writeWatched = false
-                updateInterest()
-            }
-            exchange?.upstream?.resumeReads()
-            if closeWhenSent {
-                closeNow()
-            } else if handOffWhenSent {
-                handOff()
-            }
+            outputSent()
         } else {
+            // The socket is full: epoll reports when it takes more.
             if !writeWatched {
                 writeWatched = true
                 updateInterest()
             }
             if outbound.readableBytes >= Self.outputHighWater { exchange?.upstream?.pauseReads() }
         }
+        startNextRequest()
     }
 
     func writable() { flush() }

@@ -32,6 +32,8 @@ final class EpollLoop {
     let balancer = LoopBalancer()
     let requestIDs = RequestIDGenerator()
     let allocator = ByteBufferAllocator()
+    /// The output of this wake, sent when it ends.
+    let writes: EndOfWakeWrites
     // Exclusivity is not checked at run time on the tables below: the loop is used by its own thread alone, and no
     // access to one of them starts while another is in progress.
     @exclusivity(unchecked) var snapshots = SnapshotCache()
@@ -52,6 +54,7 @@ final class EpollLoop {
         self.index = index
         self.epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         self.listener = plane.listeners[index]
+        self.writes = EndOfWakeWrites(throughRing: plane.options.sendsThroughIOUring)
         _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue)
         _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, plane.wakeups[index], EPOLLIN.rawValue)
     }
@@ -100,6 +103,7 @@ final class EpollLoop {
                 for socket in sockets { socket?.tick(now: now) }
                 plane.reports[index].idleConnections = idleCounts
             }
+            writes.sendAll()
         }
         for case let socket? in sockets { socket.closeNow() }
         Glibc.close(epoll)

@@ -6,7 +6,7 @@ import NIOCore
 /// A connection from the epoll data plane to an upstream: connects without blocking, writes a request head, frames
 /// the response with ``UpstreamResponseFramer`` and hands its parts to the client it serves; kept alive in its
 /// loop's pool between requests.
-final class EpollUpstream: EpollSocket {
+final class EpollUpstream: EpollSocket, EndOfWakeWriter {
     /// Strong: the loop's socket table and idle list let go of the connection when it closes.
     let loop: EpollLoop
     let fd: Int32
@@ -25,6 +25,7 @@ final class EpollUpstream: EpollSocket {
     @exclusivity(unchecked) private var unsent: ByteBuffer?
     private var readsPaused = false
     @exclusivity(unchecked) private var inbound: ByteBuffer
+    var writeQueued = false
 
     private init(loop: EpollLoop, fd: Int32, key: String, connecting: Bool) {
         self.loop = loop
@@ -59,18 +60,24 @@ final class EpollUpstream: EpollSocket {
         if !isConnecting { writeUnsent() }
     }
 
+    /// Sends the request when the loop's wake ends.
     private func writeUnsent() {
+        if unsent != nil { loop.writes.add(self) }
+    }
+
+    var bytesToWrite: ByteBuffer? { unsent }
+
+    func written(_ result: Int) {
         guard var pending = unsent else { return }
-        let written = pending.withUnsafeReadableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        if written < 0 {
-            if errno == EAGAIN || errno == EINTR {
+        if result < 0 {
+            if result == -Int(EAGAIN) || result == -Int(EINTR) {
                 loop.watch(fd, events: EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue)
                 return
             }
             failed()
             return
         }
-        pending.moveReaderIndex(forwardBy: written)
+        pending.moveReaderIndex(forwardBy: result)
         if pending.readableBytes == 0 {
             unsent = nil
             loop.watch(fd, events: readsPaused ? 0 : EPOLLIN.rawValue | EPOLLRDHUP.rawValue)

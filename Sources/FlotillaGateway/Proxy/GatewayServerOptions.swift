@@ -14,6 +14,10 @@ public struct GatewayServerOptions: Sendable {
     public var threads: Int?
     /// Which data plane accepts connections (see ``GatewayDataPlane``).
     public var dataPlane: GatewayDataPlane
+    /// The epoll plane sends what each wake of a loop answered in one io_uring call (see `EndOfWakeWrites`); false
+    /// for a send(2) per socket. Where the kernel refuses io_uring (a seccomp profile such as Docker's default,
+    /// `kernel.io_uring_disabled`), send(2) either way.
+    public var sendsThroughIOUring: Bool
 
     public init(
         host: String = "0.0.0.0",
@@ -22,7 +26,8 @@ public struct GatewayServerOptions: Sendable {
         headerTimeout: TimeAmount = .seconds(10),
         idleTimeout: TimeAmount = .seconds(60),
         threads: Int? = nil,
-        dataPlane: GatewayDataPlane = .nio
+        dataPlane: GatewayDataPlane = .nio,
+        sendsThroughIOUring: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -31,6 +36,7 @@ public struct GatewayServerOptions: Sendable {
         self.idleTimeout = idleTimeout
         self.threads = threads
         self.dataPlane = dataPlane
+        self.sendsThroughIOUring = sendsThroughIOUring
     }
 }
 

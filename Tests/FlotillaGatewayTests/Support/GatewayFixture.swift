@@ -26,7 +26,13 @@ struct GatewayFixture {
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfigurationLoader.load(path: path, plugins: plugins)
         let runtime = GatewayRuntime(GatewaySnapshot(configuration), configurationPath: path, plugins: plugins)
-        var serverOptions = GatewayServerOptions(host: "127.0.0.1", port: 0, threads: threads, dataPlane: .forTests)
+        var serverOptions = GatewayServerOptions(
+            host: "127.0.0.1",
+            port: 0,
+            threads: threads,
+            dataPlane: .forTests,
+            sendsThroughIOUring: GatewayServerOptions.sendsThroughIOUringForTests
+        )
         options(&serverOptions)
         let server = GatewayServer(runtime: runtime, options: serverOptions)
         let channel = try await server.start()
@@ -38,6 +44,13 @@ struct GatewayFixture {
         try await server.shutdown()
         try? FileManager.default.removeItem(atPath: configurationPath)
     }
+}
+
+extension GatewayServerOptions {
+    /// Whether the epoll plane sends through io_uring in the gateway tests: FLOTILLA_TEST_IO_URING (on or off), else
+    /// on (the command's default). CI runs the gateway suites with it off too (send(2) per socket, as in a
+    /// container whose seccomp profile refuses io_uring).
+    static var sendsThroughIOUringForTests: Bool { ProcessInfo.processInfo.environment["FLOTILLA_TEST_IO_URING"] != "off" }
 }
 
 extension GatewayDataPlane {

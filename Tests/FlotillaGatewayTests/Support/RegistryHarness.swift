@@ -87,7 +87,13 @@ struct RegistryGateway {
         let runtime = GatewayRuntime(GatewaySnapshot(configuration), configurationPath: path, usesRegistry: true)
         let server = GatewayServer(
             runtime: runtime,
-            options: GatewayServerOptions(host: "127.0.0.1", port: 0, threads: threads, dataPlane: .forTests)
+            options: GatewayServerOptions(
+                host: "127.0.0.1",
+                port: 0,
+                threads: threads,
+                dataPlane: .forTests,
+                sendsThroughIOUring: GatewayServerOptions.sendsThroughIOUringForTests
+            )
         )
         let channel = try await server.start()
         let fixture = GatewayFixture(server: server, channel: channel, port: channel.localAddress!.port!, configurationPath: path)
