@@ -91,17 +91,34 @@ enum RawTCP {
     /// Sends `bytes` and collects what comes back until the peer closes or `timeout` passes; `closedByPeer` tells
     /// which (a test of a server-side timeout asserts the close, not how fast it came).
     static func exchangeUntilClosed(port: Int, _ bytes: [UInt8], timeout: TimeAmount) async throws -> (text: String, closedByPeer: Bool) {
+        let reply = try await exchangeTimed(port: port, bytes, timeout: timeout)
+        return (reply.text, reply.closedByPeer)
+    }
+
+    /// As `exchangeUntilClosed`, and when the first bytes came and when the peer closed (from the send).
+    static func exchangeTimed(
+        port: Int,
+        _ bytes: [UInt8],
+        timeout: TimeAmount
+    ) async throws -> (text: String, closedByPeer: Bool, firstBytesAfter: Duration?, closedAfter: Duration?) {
         let collector = ResponseCollector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
             .connect(host: "127.0.0.1", port: port)
             .get()
+        let sent = ContinuousClock.now
         try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
         let deadline = NIODeadline.now() + timeout
-        while channel.isActive, NIODeadline.now() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        var firstBytesAfter: Duration?
+        while channel.isActive, NIODeadline.now() < deadline {
+            if firstBytesAfter == nil, !collector.text.isEmpty { firstBytesAfter = ContinuousClock.now - sent }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let closedByPeer = !channel.isActive
+        let closedAfter = closedByPeer ? ContinuousClock.now - sent : nil
+        if firstBytesAfter == nil, !collector.text.isEmpty { firstBytesAfter = closedAfter }
         try? await channel.close()
-        return (collector.text, closedByPeer)
+        return (collector.text, closedByPeer, firstBytesAfter, closedAfter)
     }
 }
 
