@@ -3,7 +3,7 @@
 # plane; also `--data-plane nio`, and a route with jwt + rate-limiting), same upstream (nginx answering
 # `return 200` on loopback), same run, alternating: wrk -t2 -c64 -d15s --latency. Also reports each
 # proxy's user and system CPU per request (from /proc/PID/stat around each wrk run), a figure much steadier than
-# req/s on a shared machine.
+# req/s on a shared machine, and its context switches per request (/proc/PID/task/*/status).
 #
 #   Benchmarks/gateway/run.sh [rounds]        (default 2 rounds; needs a release build:
 #                                              swift build -c release --product flotilla)
@@ -158,20 +158,32 @@ cpu_ticks() {
 }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
+# Context switches (voluntary and not) of every thread of the given processes, from /proc/PID/task/*/status.
+context_switches() {
+    local total=0 pid
+    for pid in "$@"; do
+        total=$((total + $(cat /proc/"$pid"/task/*/status | awk '/^(non)?voluntary_ctxt_switches/ {n += $2} END {print n}')))
+    done
+    echo "$total"
+}
+
 run_wrk() { # name "pids" port [path] [header]
-    local out before after
+    local out before after switches_before switches_after
     before=$(cpu_ticks $2)
+    switches_before=$(context_switches $2)
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${5:+-H "$5"} "http://127.0.0.1:$3${4:-/}")
     after=$(cpu_ticks $2)
-    local rps p50 p99 errors requests user_us sys_us
+    switches_after=$(context_switches $2)
+    local rps p50 p99 errors requests user_us sys_us switches
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
     p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     read -r user_us sys_us < <(awk -v b="$before" -v a="$after" -v n="$requests" -v t="$TICK_US" 'BEGIN {
         split(b, x, " "); split(a, y, " "); printf "%.1f %.1f", (y[1] - x[1]) * t / n, (y[2] - x[2]) * t / n }')
+    switches=$(awk -v b="$switches_before" -v a="$switches_after" -v n="$requests" 'BEGIN { printf "%.3f", (a - b) / n }')
     errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
-    echo "$1 $rps $p50 $p99 $user_us $sys_us ${errors:-none}"
+    echo "$1 $rps $p50 $p99 $user_us $sys_us $switches ${errors:-none}"
 }
 
 echo "warming up (3s each)"
@@ -195,21 +207,21 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-printf "%-6s %-8s %12s %10s %10s %12s %12s  %s\n" round target "req/s" "p50 ms" "p99 ms" "user µs/req" "sys µs/req" errors
+printf "%-6s %-8s %12s %10s %10s %12s %12s %10s  %s\n" round target "req/s" "p50 ms" "p99 ms" "user µs/req" "sys µs/req" "ctx sw/req" errors
 for line in "${RESULTS[@]}"; do
     set -- $line
     if [ "$2" = rss ]; then
         printf "%-6s %-8s RSS %d MiB (peak %d MiB)\n" "$1" gateway $(($3 / 1024)) $(($4 / 1024))
     else
         round=$1; shift
-        target=$1 rps=$2 p50=$3 p99=$4 user=$5 sys=$6; shift 6
-        printf "%-6s %-8s %12s %10s %10s %12s %12s  %s\n" "$round" "$target" "$rps" "$p50" "$p99" "$user" "$sys" "$*"
+        target=$1 rps=$2 p50=$3 p99=$4 user=$5 sys=$6 switches=$7; shift 7
+        printf "%-6s %-8s %12s %10s %10s %12s %12s %10s  %s\n" "$round" "$target" "$rps" "$p50" "$p99" "$user" "$sys" "$switches" "$*"
     fi
 done
 echo
 printf "%s\n" "${RESULTS[@]}" | awk '
-    $2 == "nginx" { nr += $3; np50 += $4; np99 += $5; ncpu += $6 + $7; n++ }
-    $2 == "gateway" { gr += $3; gp50 += $4; gp99 += $5; gcpu += $6 + $7; g++ }
+    $2 == "nginx" { nr += $3; np50 += $4; np99 += $5; ncpu += $6 + $7; nsw += $8; n++ }
+    $2 == "gateway" { gr += $3; gp50 += $4; gp99 += $5; gcpu += $6 + $7; gsw += $8; g++ }
     $2 == "+plugins" { pr += $3; pp99 += $5; p++ }
     $2 == "nio-only" { xr += $3; xp99 += $5; xcpu += $6 + $7; x++ }
     $2 == "compare" { cr += $3; cp99 += $5; ccpu += $6 + $7; c++ }
@@ -218,6 +230,7 @@ printf "%s\n" "${RESULTS[@]}" | awk '
     END { if (n && g) printf "mean: nginx %.0f req/s p50 %.3f ms p99 %.3f ms | gateway %.0f req/s p50 %.3f ms p99 %.3f ms | throughput %.2fx, p99 %.2fx\n",
         nr/n, np50/n, np99/n, gr/g, gp50/g, gp99/g, (gr/g)/(nr/n), (gp99/g)/(np99/n)
           if (n && g) printf "CPU per request (user + sys): nginx %.1f µs, gateway %.1f µs | %.2fx\n", ncpu/n, gcpu/g, (gcpu/g)/(ncpu/n)
+          if (n && g) printf "context switches per request: nginx %.3f, gateway %.3f\n", nsw/n, gsw/g
           if (n && x) printf "gateway on the NIO plane alone (--data-plane nio): %.0f req/s p99 %.3f ms, %.1f µs/req | %.2fx nginx\n", xr/x, xp99/x, xcpu/x, (xr/x)/(nr/n)
           if (n && p) printf "gateway with jwt + rate-limiting: %.0f req/s p99 %.3f ms | %.2fx nginx plain proxy\n", pr/p, pp99/p, (pr/p)/(nr/n)
           if (g && c) printf "COMPARE vs FLOTILLA, plain: %.0f vs %.0f req/s = %.3fx, CPU per request %.1f vs %.1f µs = %.3fx; %.2fx nginx\n", cr/c, gr/g, (cr/c)/(gr/g), ccpu/c, gcpu/g, (ccpu/c)/(gcpu/g), (cr/c)/(nr/n)

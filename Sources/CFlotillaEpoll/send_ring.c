@@ -30,12 +30,10 @@ struct flotilla_send_ring {
 flotilla_send_ring *flotilla_send_ring_create(unsigned entries) {
     struct io_uring_params params;
     memset(&params, 0, sizeof params);
-    params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_SUBMIT_ALL;  // Linux 6.0
+    // Linux 6.0 or later (SINGLE_ISSUER is refused before): there a send with MSG_DONTWAIT completes inside the
+    // submitting call, with -EAGAIN when the socket is full, instead of waiting for room. An older kernel gets NULL.
+    params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_SUBMIT_ALL;
     int fd = (int)syscall(__NR_io_uring_setup, entries, &params);
-    if (fd < 0 && errno == EINVAL) {
-        memset(&params, 0, sizeof params);
-        fd = (int)syscall(__NR_io_uring_setup, entries, &params);
-    }
     if (fd < 0) return NULL;
     if (!(params.features & IORING_FEAT_SINGLE_MMAP) || !(params.features & IORING_FEAT_NODROP)) {
         close(fd);

@@ -112,6 +112,10 @@ struct OperationsTests {
             #expect(status.json["routes"] as? Int == 1)
             #expect(status.json["data_plane"] as? String == GatewayDataPlane.forTests.rawValue)
             #expect(status.json["epoll_requests_with_plugins_on_bytes"] as? Int == 0)
+            switch GatewayDataPlane.forTests {
+            case .epoll: #expect(status.json["epoll_sends"] as? String == (GatewayServerOptions.sendsThroughIOUringForTests ? "io_uring" : "send"))
+            case .nio: #expect(status.json["epoll_sends"] is NSNull)
+            }
             let routes = try await client.send(.GET, "\(admin)/routes")
             #expect(((routes.json["data"] as? [[String: Any]])?.first?["name"] as? String) == "api-route")
             let services = try await client.send(.GET, "\(admin)/services")

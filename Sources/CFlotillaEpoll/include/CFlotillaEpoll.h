@@ -21,7 +21,7 @@ int flotilla_epoll_wait(int epoll, int *fds, unsigned int *masks, int capacity, 
 /// An io_uring used only to send many sockets' output in one system call; opaque to Swift.
 typedef struct flotilla_send_ring flotilla_send_ring;
 
-/// A ring for up to `entries` sends at a time, or NULL (and errno) where io_uring is not allowed: an old kernel,
+/// A ring for up to `entries` sends at a time, or NULL (and errno) where io_uring is not allowed: a kernel before 6.0,
 /// `kernel.io_uring_disabled`, or a seccomp profile such as Docker's default.
 flotilla_send_ring *flotilla_send_ring_create(unsigned entries);
 

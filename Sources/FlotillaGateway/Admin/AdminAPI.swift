@@ -42,9 +42,11 @@ public struct AdminAPI: Sendable {
                 "virtual_services": configuration.virtualServices.count,
                 "destination_rules": configuration.destinationRules.count,
                 "upstream_idle_connections": idle,
-                // Which plane accepts connections; on the epoll plane, the connections it handed to NIO and the
-                // requests whose plugins ran on their bytes (a route's plugins that never do go the usual way).
+                // Which plane accepts connections; on the epoll plane, how it sends (io_uring, or send(2) where
+                // io_uring is refused), the connections it handed to NIO and the requests whose plugins ran on their
+                // bytes (a route's plugins that never do go the usual way).
                 "data_plane": server.options.dataPlane.rawValue,
+                "epoll_sends": server.epollSends ?? NSNull(),
                 "epoll_hand_offs": server.epollHandOffs,
                 "epoll_requests_with_plugins_on_bytes": server.epollRequestsWithAccessOnBytes,
             ])

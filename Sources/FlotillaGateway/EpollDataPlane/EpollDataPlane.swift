@@ -157,6 +157,9 @@ final class EpollDataPlane: Sendable {
     /// Requests whose plugins ran on their bytes (``WireAccessPlugin``), summed over the loops.
     var requestsWithAccessOnBytes: Int { shared.reports.reduce(0) { $0 + $1.requestsWithAccessOnBytes } }
 
+    /// How the loops send: "io_uring" when every one does through its ring, else "send" (see ``EndOfWakeWrites``).
+    var sends: String { shared.reports.allSatisfy(\.sendsThroughRing) ? "io_uring" : "send" }
+
     /// Idle upstream connections per endpoint, summed over the loops (as of their last tick).
     var idleConnections: [String: Int] {
         var total: [String: Int] = [:]
@@ -195,6 +198,13 @@ final class EpollLoopReport: Sendable {
     private let metrics = Mutex(LoopMetrics())
     private let idle = Mutex<[String: Int]>([:])
     private let accessesOnBytes = Atomic<Int>(0)
+    private let ring = Atomic<Bool>(false)
+
+    /// Whether the loop sends through io_uring (set once, as it starts).
+    var sendsThroughRing: Bool {
+        get { ring.load(ordering: .relaxed) }
+        set { ring.store(newValue, ordering: .relaxed) }
+    }
 
     /// A request whose plugins ran on its bytes (``WireAccessPlugin``).
     func countAccessOnBytes() { accessesOnBytes.add(1, ordering: .relaxed) }

@@ -55,6 +55,7 @@ final class EpollLoop {
         self.epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         self.listener = plane.listeners[index]
         self.writes = EndOfWakeWrites(throughRing: plane.options.sendsThroughIOUring)
+        plane.reports[index].sendsThroughRing = writes.usesRing
         _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue)
         _ = flotilla_epoll_control(epoll, EPOLL_CTL_ADD, plane.wakeups[index], EPOLLIN.rawValue)
     }

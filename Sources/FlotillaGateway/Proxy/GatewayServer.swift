@@ -146,6 +146,16 @@ public final class GatewayServer: Sendable {
         #endif
     }
 
+    /// How the epoll data plane sends: "io_uring" or "send" (where io_uring is refused, or `--io-uring off`); nil
+    /// with the NIO plane.
+    var epollSends: String? {
+        #if canImport(Glibc)
+        return epollPlane.withLockedValue { $0 }?.sends
+        #else
+        return nil
+        #endif
+    }
+
     /// Idle upstream connections per endpoint, summed over event loops.
     func idleConnections() async -> [String: Int] {
         var total: [String: Int] = [:]
