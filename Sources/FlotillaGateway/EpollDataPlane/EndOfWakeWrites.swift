@@ -58,15 +58,17 @@ final class EndOfWakeWrites {
             results.removeAll(keepingCapacity: true)
             results.append(contentsOf: repeatElement(nil, count: sending.count))
             if ring != nil { sendThroughRing() }
-            if ring == nil { sendEach() }
+            sendEach()  // what the ring did not take (all of it without a ring)
+            // Every writer can be queued again before any is told: one's callback may give another more to send.
+            for writer in sending { writer.writeQueued = false }
             for (index, writer) in sending.enumerated() {
-                writer.writeQueued = false
                 if let result = results[index], writer.isOpen { writer.written(result) }
             }
             sending.removeAll(keepingCapacity: true)
         }
     }
 
+    /// send(2) for each writer the ring did not send (every writer, without a ring).
     private func sendEach() {
         for (index, writer) in sending.enumerated() where results[index] == nil {
             guard writer.isOpen, let bytes = writer.bytesToWrite, bytes.readableBytes > 0 else { continue }
@@ -89,12 +91,15 @@ final class EndOfWakeWrites {
             }
             // The storage is retained until the send completed: the pointer stays valid even if the writer's
             // buffer changed meanwhile (it would copy), and nothing runs before `submit` reaps every completion.
-            bytes.withUnsafeReadableBytesWithStorageManagement { pointer, storage in
+            let inQueue = bytes.withUnsafeReadableBytesWithStorageManagement { pointer, storage in
+                guard flotilla_send_ring_queue(ring, writer.fd, pointer.baseAddress, UInt32(pointer.count), UInt64(index)) == 0 else {
+                    return false  // not expected (`capacity` bounds the queue); `sendEach` sends it
+                }
                 storages.append(storage.retain())
                 inRing.append(index)
-                _ = flotilla_send_ring_queue(ring, writer.fd, pointer.baseAddress, UInt32(pointer.count), UInt64(index))
+                return true
             }
-            queued += 1
+            if inQueue { queued += 1 }
         }
         if queued > 0 { _ = submit(ring) }
     }
