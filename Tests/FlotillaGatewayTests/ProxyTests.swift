@@ -14,7 +14,7 @@ struct ProxyTests {
         services:
           - name: users
             url: http://127.0.0.1:\(port)/users
-            read_timeout: 500
+            read_timeout: 5000
             routes:
               - name: users-route
                 paths: [/api/users]

@@ -40,8 +40,13 @@ final class EpollClient: EpollSocket, EndOfWakeWriter {
     /// The last read filled its room and reading stopped there: the socket may hold more, such as the rest of a head
     /// the buffer's end cut (read before that head is parsed again, not handed to NIO as a head in pieces).
     private var socketMayHoldMore = false
-    /// Output this large holds the upstream's reads until the client takes it.
+    /// Unsent answers this large hold the next pipelined request and the reads from the client.
     private static let outputHighWater = 256 * 1024
+    /// Output this large, made in one wake, holds the upstream's reads until the wake's send took it: a streamed
+    /// body goes out in sends of about this size, and the buffer stays small (it is kept between requests).
+    private static let wakeOutputBudget = 32 * 1024
+    /// An output buffer grown past this (a client that did not take its answers) is let go once it is empty.
+    private static let keptOutputCapacity = 64 * 1024
     /// Unanswered pipelined input this large stops reading from the client.
     private static let inputHighWater = 64 * 1024
 
@@ -573,18 +578,22 @@ final class EpollClient: EpollSocket, EndOfWakeWriter {
         handleRequests()
     }
 
-    /// Queues the output for the end of the wake; while there is too much of it, the upstream's reads wait.
+    /// Queues the output for the end of the wake; past the wake's budget, the upstream's reads wait for the send.
     private func sendOutput() {
         guard outbound.readableBytes > 0 else { return }
         loop.writes.add(self)
-        if outbound.readableBytes >= Self.outputHighWater { exchange?.upstream?.pauseReads() }
+        if outbound.readableBytes >= Self.wakeOutputBudget { exchange?.upstream?.pauseReads() }
     }
 
     var bytesToWrite: ByteBuffer? { outbound }
 
     /// Everything answered so far is sent: the upstream may read on, and a connection to close or hand off goes.
     private func outputSent() {
-        outbound.clear()
+        if outbound.capacity > Self.keptOutputCapacity {
+            outbound = loop.allocator.buffer(capacity: 0)
+        } else {
+            outbound.clear()
+        }
         if writeWatched {
             writeWatched = false
             updateInterest()
@@ -615,7 +624,6 @@ final class EpollClient: EpollSocket, EndOfWakeWriter {
                 writeWatched = true
                 updateInterest()
             }
-            if outbound.readableBytes >= Self.outputHighWater { exchange?.upstream?.pauseReads() }
         }
         startNextRequest()
     }
